@@ -1,0 +1,35 @@
+using Grader.Assignments;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Grader.Web.Assignments;
+
+public static class AssignmentsApi
+{
+    public static IEndpointRouteBuilder MapAssignmentsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/assignments");
+        api.MapGet("/{id}", GetAsync);
+        api.MapPut("/{id}", PutAsync);
+        return app;
+    }
+
+    public static async Task<Results<Ok<AssignmentDefinition>, NotFound>> GetAsync(string id, IGrainFactory grains) =>
+        await grains.GetGrain<IAssignmentGrain>(id).GetAsync() is { } definition ? TypedResults.Ok(definition) : TypedResults.NotFound();
+
+    public static async Task<Results<Ok<AssignmentDefinition>, ValidationProblem>> PutAsync(string id, AssignmentDefinition definition, IGrainFactory grains)
+    {
+        var errors = AssignmentValidator.Validate(definition).ToList();
+        if (definition.Id != id)
+        {
+            errors.Add($"id '{definition.Id}' in the body differs from '{id}' in the URL");
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["assignment"] = errors.ToArray() });
+        }
+
+        await grains.GetGrain<IAssignmentGrain>(id).SetAsync(definition);
+        return TypedResults.Ok(definition);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+using Grader.Configuration;
+using Grader.Database;
+using Grader.Silo.Hosting;
+using Grader.Web.Health;
+using Microsoft.Extensions.Options;
+
+namespace Grader.Web.Hosting;
+
+public static class WebHostingExtensions
+{
+    /// <summary>The web tier: co-hosts this machine's silo (Embedded, the default) or joins a cluster as a
+    /// client (Cluster); plus health checks and JSON settings shared by every API.</summary>
+    public static WebApplicationBuilder AddGraderWeb(this WebApplicationBuilder builder)
+    {
+        var web = builder.Configuration.Read<WebSettings>(WebSettings.Section);
+        builder.Services.AddSingleton(Options.Create(web));
+        if (web.Mode == WebMode.Embedded)
+        {
+            builder.AddGraderSilo();
+        }
+        else
+        {
+            builder.AddGraderClient();
+            builder.Services.AddSingleton(Options.Create(builder.Configuration.Read<DatabaseOptions>(DatabaseOptions.Section)));
+        }
+
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddGraderHealthChecks(web.Mode);
+        return builder;
+    }
+}

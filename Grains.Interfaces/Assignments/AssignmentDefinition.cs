@@ -1,0 +1,45 @@
+namespace Grader.Assignments;
+
+public enum DatabaseMode
+{
+    /// <summary>The app gets no database login.</summary>
+    None,
+    /// <summary>A temporary role may read the reference database's listed schemas.</summary>
+    Readonly,
+    /// <summary>A fresh database is cloned from the template and owned by the temporary role.</summary>
+    Isolated,
+}
+
+[GenerateSerializer, Immutable, Alias("grader.ResourceLimits")]
+public sealed record ResourceLimits(
+    [property: Id(0)] int MemoryMb = 512,
+    [property: Id(1)] double Cpus = 1.0,
+    [property: Id(2)] int Pids = 256);
+
+/// <summary>One assignment: how to run a submission and what to ask it.</summary>
+/// <param name="Database">The reference database (readonly) or the template (isolated).</param>
+/// <param name="Environment">Extra variables for the container, e.g. NAME.</param>
+[GenerateSerializer, Immutable, Alias("grader.AssignmentDefinition")]
+public sealed record AssignmentDefinition(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Title,
+    [property: Id(2)] DatabaseMode DatabaseMode,
+    [property: Id(3)] string? Database,
+    [property: Id(4)] IReadOnlyList<string> Schemas,
+    [property: Id(5)] IReadOnlyDictionary<string, string> Environment,
+    [property: Id(6)] int Port,
+    [property: Id(7)] string? HealthPath,
+    [property: Id(8)] int StartupTimeoutSeconds,
+    [property: Id(9)] int RequestTimeoutSeconds,
+    [property: Id(10)] ResourceLimits Limits,
+    [property: Id(11)] IReadOnlyList<Scenario> Scenarios)
+{
+    public const int DefaultPort = 8000;
+
+    /// <summary>The scenarios a run executes, highest priority first (ties keep the suite's order).</summary>
+    public IEnumerable<Scenario> ScenariosFor(bool includePrivate) =>
+        Scenarios.Where(s => includePrivate || s.IsPublic)
+                 .Select((s, i) => (s, i))
+                 .OrderByDescending(x => x.s.Priority).ThenBy(x => x.i)
+                 .Select(x => x.s);
+}

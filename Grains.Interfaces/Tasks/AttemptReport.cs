@@ -1,0 +1,26 @@
+namespace Grader.Tasks;
+
+/// <summary>How a runner's attempt at a task ended.</summary>
+public enum AttemptEnd
+{
+    /// <summary>The scenarios ran; the step results say how well.</summary>
+    Tested,
+    /// <summary>The student's app never answered within the startup timeout.</summary>
+    NotReady,
+    /// <summary>The student's container exited before it became ready.</summary>
+    Crashed,
+    /// <summary>The image could not be pulled: missing, unauthorised, malformed.</summary>
+    ImageUnavailable,
+    /// <summary>Our side failed (database, engine); the task may be retried without charge.</summary>
+    InfrastructureError,
+    Cancelled,
+}
+
+[GenerateSerializer, Immutable, Alias("grader.AttemptReport")]
+public sealed record AttemptReport(
+    [property: Id(0)] AttemptEnd End,
+    [property: Id(1)] string? Message,
+    [property: Id(2)] string? ContainerLogs,
+    [property: Id(3)] long? ExitCode,
+    [property: Id(4)] bool OomKilled,
+    [property: Id(5)] string? ImageDigest);

@@ -1,0 +1,47 @@
+using Grader.Assignments;
+
+namespace Grader.Tasks;
+
+/// <summary>What a runner receives when it claims a task: a frozen copy of everything it needs.</summary>
+[GenerateSerializer, Immutable, Alias("grader.TaskAssignment")]
+public sealed record TaskAssignment(
+    [property: Id(0)] Guid TaskId,
+    [property: Id(1)] int Attempt,
+    [property: Id(2)] TaskSpec Spec,
+    [property: Id(3)] AssignmentDefinition Assignment);
+
+/// <summary>What students and staff do with a task.</summary>
+[Alias("grader.ITaskGrain")]
+public interface ITaskGrain : IGrainWithGuidKey, ITaskRunnerCallbacks
+{
+    /// <summary>Creates and queues the task; submitting the same spec again returns the existing view.</summary>
+    [Alias("Submit")]
+    Task<TaskView> SubmitAsync(TaskSpec spec);
+
+    [Alias("Get")]
+    Task<TaskView?> GetAsync();
+
+    /// <summary>Cancels a queued or running task; a terminal task is left as it is.</summary>
+    [Alias("Cancel")]
+    Task<TaskView?> CancelAsync(string requestedBy);
+}
+
+/// <summary>What a runner tells the task as it works. Every call names its attempt, and a call for an
+/// attempt that is no longer current is ignored, so late or duplicate deliveries are harmless.</summary>
+[Alias("grader.ITaskRunnerCallbacks")]
+public interface ITaskRunnerCallbacks : IGrainWithGuidKey
+{
+    /// <summary>Returns the work if the task is still waiting for a runner, or null if it is not.</summary>
+    [Alias("Claim")]
+    Task<TaskAssignment?> ClaimAsync(string host);
+
+    /// <summary>Returns false when the attempt is no longer current, so the runner should stop.</summary>
+    [Alias("ReportPhase")]
+    Task<bool> ReportPhaseAsync(int attempt, string phase, string? detail);
+
+    [Alias("ReportStep")]
+    Task<bool> ReportStepAsync(StepResult result);
+
+    [Alias("FinishAttempt")]
+    Task FinishAttemptAsync(int attempt, AttemptReport report);
+}

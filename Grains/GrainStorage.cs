@@ -1,0 +1,11 @@
+namespace Grader;
+
+/// <summary>Names of the storage provider and of each grain class's state. ADO.NET storage keys rows by
+/// state name, not grain type (orleans#8746), so every grain class has its own.</summary>
+public static class GrainStorage
+{
+    public const string Provider = "grader";
+    public const string TaskState = "task";
+    public const string QueueState = "queue";
+    public const string AssignmentState = "assignment";
+}

@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Grader.Runners;
+
+public enum ImageCleanupPolicy
+{
+    /// <summary>Keep pulled images: a resubmission of an unchanged image starts without a download.</summary>
+    Keep,
+    /// <summary>Remove the image after each task, as the reference system does.</summary>
+    RemoveAfterTask,
+}
+
+/// <summary>Credentials for one registry, the equivalent of <c>docker login</c>.</summary>
+public sealed class RegistryCredential
+{
+    /// <summary>Registry host as it appears in image references, e.g. ghcr.io or 127.0.0.1:55000.</summary>
+    [Required]
+    public string Server { get; set; } = "";
+
+    [Required]
+    public string Username { get; set; } = "";
+
+    [Required]
+    public string Password { get; set; } = "";
+}
+
+/// <summary>How this host's runner drives its Docker engine. Section: <c>Docker</c>.</summary>
+public sealed class RunnerOptions
+{
+    public const string Section = "Docker";
+
+    /// <summary>The engine's API endpoint, e.g. unix:///var/run/docker.sock.</summary>
+    [Required]
+    public string Endpoint { get; set; } = "unix:///var/run/docker.sock";
+
+    /// <summary>How many tasks this host grades at once.</summary>
+    [Range(1, 64)]
+    public int Slots { get; set; } = 2;
+
+    /// <summary>The internal Docker network student containers join.</summary>
+    [Required]
+    public string StudentNetwork { get; set; } = "grader-students";
+
+    public ImageCleanupPolicy ImageCleanup { get; set; } = ImageCleanupPolicy.Keep;
+
+    public List<RegistryCredential> Registries { get; set; } = [];
+
+    /// <summary>Container logs kept per attempt (the tail).</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int LogLimitBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Response body kept per step.</summary>
+    [Range(256, 16 * 1024 * 1024)]
+    public int ResponseLimitBytes { get; set; } = 16 * 1024;
+
+    /// <summary>How often leftovers (containers, roles, databases) of dead attempts are removed.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Longest a pull may take before the attempt gives up.</summary>
+    public TimeSpan PullTimeout { get; set; } = TimeSpan.FromMinutes(10);
+}

@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Grader.Assignments;
+using Grader.Database;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+
+namespace Grader.Sandbox;
+
+/// <summary>The login a student's app receives.</summary>
+public sealed record DatabaseLogin(string Host, int Port, string Database, string Username, string Password);
+
+/// <summary>Makes and removes the per-attempt PostgreSQL sandbox. Every statement that names an object
+/// is built by PostgreSQL's own format() with %I and %L, so no name or password is ever spliced in by us.</summary>
+public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, ILogger<DatabaseSandbox> logger)
+{
+    private const string ReadonlyGroupPrefix = "grader_ro_";
+    private readonly DatabaseOptions _options = options.Value;
+
+    // A template that someone is connected to cannot be cloned for a moment; that passes.
+    private static readonly ResiliencePipeline TemplateBusyRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<PostgresException>(e => e.SqlState == PostgresErrorCodes.ObjectInUse),
+            MaxRetryAttempts = 6,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(100),
+            UseJitter = true,
+        })
+        .Build();
+
+    public async Task<DatabaseLogin?> CreateAsync(SandboxNames names, AssignmentDefinition assignment, CancellationToken ct)
+    {
+        if (assignment.DatabaseMode == DatabaseMode.None)
+        {
+            return null;
+        }
+
+        var source = assignment.Database ?? throw new InvalidOperationException($"Assignment '{assignment.Id}' uses database mode {assignment.DatabaseMode} but names no database.");
+        var schemas = assignment.Schemas.Count > 0 ? assignment.Schemas : ["public"];
+        var role = names.Name;
+        var password = RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 32);
+        var validUntil = DateTimeOffset.UtcNow.AddHours(6).ToString("yyyy-MM-dd HH:mm:ss+00", CultureInfo.InvariantCulture);
+
+        await using var admin = new NpgsqlConnection(_options.ConnectionString("postgres"));
+        await admin.OpenAsync(ct);
+        string database;
+        if (assignment.DatabaseMode == DatabaseMode.Readonly)
+        {
+            var group = await EnsureReadonlyGroupAsync(source, schemas, ct);
+            await ExecAsync(admin, "CREATE ROLE %I LOGIN PASSWORD %L NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION INHERIT CONNECTION LIMIT " +
+                _options.SandboxConnectionLimit.ToString(CultureInfo.InvariantCulture) + " VALID UNTIL %L IN ROLE %I", ct, role, password, validUntil, group);
+            database = source;
+        }
+        else
+        {
+            await ExecAsync(admin, "CREATE ROLE %I LOGIN PASSWORD %L NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION CONNECTION LIMIT " +
+                _options.SandboxConnectionLimit.ToString(CultureInfo.InvariantCulture) + " VALID UNTIL %L", ct, role, password, validUntil);
+            database = role;
+            await TemplateBusyRetry.ExecuteAsync(
+                async token => await ExecAsync(admin, "CREATE DATABASE %I TEMPLATE %I OWNER %I", token, database, source, role), ct);
+            await ExecAsync(admin, "REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC", ct, database);
+            await using var clone = new NpgsqlConnection(_options.ConnectionString(database));
+            await clone.OpenAsync(ct);
+            foreach (var schema in schemas)
+            {
+                // The template's tables belong to its owner; the student's role gets full use of them.
+                await ExecAsync(clone, "GRANT USAGE, CREATE ON SCHEMA %I TO %I", ct, schema, role);
+                await ExecAsync(clone, "GRANT ALL ON ALL TABLES IN SCHEMA %I TO %I", ct, schema, role);
+                await ExecAsync(clone, "GRANT ALL ON ALL SEQUENCES IN SCHEMA %I TO %I", ct, schema, role);
+            }
+        }
+
+        var timeout = ((int)_options.SandboxStatementTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        await ExecAsync(admin, "ALTER ROLE %I SET statement_timeout = %L", ct, role, timeout);
+        await ExecAsync(admin, "ALTER ROLE %I SET idle_in_transaction_session_timeout = %L", ct, role, "60000");
+        LogSandboxCreated(logger, names.TaskId, names.Attempt, assignment.DatabaseMode, database);
+        return new DatabaseLogin(_options.StudentHost ?? _options.Host, _options.Port, database, role, password);
+    }
+
+    /// <summary>Removes the attempt's database and role; safe to call for things that do not exist.</summary>
+    public async Task DropAsync(string name, CancellationToken ct)
+    {
+        await using var admin = new NpgsqlConnection(_options.ConnectionString("postgres"));
+        await admin.OpenAsync(ct);
+        await using (var kill = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = @r OR datname = @r", admin))
+        {
+            kill.Parameters.AddWithValue("r", name);
+            await kill.ExecuteNonQueryAsync(ct);
+        }
+
+        await ExecAsync(admin, "DROP DATABASE IF EXISTS %I WITH (FORCE)", ct, name);
+        await ExecAsync(admin, "DROP ROLE IF EXISTS %I", ct, name);
+    }
+
+    /// <summary>Roles and databases whose names carry this host's tag.</summary>
+    public async Task<IReadOnlyCollection<string>> ListOwnAsync(string hostTag, CancellationToken ct)
+    {
+        await using var admin = new NpgsqlConnection(_options.ConnectionString("postgres"));
+        await admin.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand(
+            "SELECT rolname FROM pg_roles WHERE starts_with(rolname, @p) UNION SELECT datname FROM pg_database WHERE starts_with(datname, @p)", admin);
+        cmd.Parameters.AddWithValue("p", $"{SandboxNames.Prefix}{hostTag}_");
+        var names = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    /// <summary>A NOLOGIN group per reference database holds the read rights, so a temporary role owns
+    /// and is granted nothing itself and can always be dropped with one statement.</summary>
+    private async Task<string> EnsureReadonlyGroupAsync(string referenceDatabase, IReadOnlyList<string> schemas, CancellationToken ct)
+    {
+        var group = ReadonlyGroupPrefix + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(referenceDatabase)))[..16];
+        await using var admin = new NpgsqlConnection(_options.ConnectionString("postgres"));
+        await admin.OpenAsync(ct);
+        await using var tx = await admin.BeginTransactionAsync(ct);
+        // Concurrent GRANTs on one object fail with "tuple concurrently updated"; take turns.
+        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@g))", admin, tx))
+        {
+            lockCmd.Parameters.AddWithValue("g", group);
+            await lockCmd.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = @g", admin, tx))
+        {
+            exists.Parameters.AddWithValue("g", group);
+            if (await exists.ExecuteScalarAsync(ct) is null)
+            {
+                await ExecAsync(admin, "CREATE ROLE %I NOLOGIN", ct, group);
+            }
+        }
+
+        await ExecAsync(admin, "GRANT CONNECT ON DATABASE %I TO %I", ct, referenceDatabase, group);
+        await using (var reference = new NpgsqlConnection(_options.ConnectionString(referenceDatabase)))
+        {
+            await reference.OpenAsync(ct);
+            foreach (var schema in schemas)
+            {
+                await ExecAsync(reference, "GRANT USAGE ON SCHEMA %I TO %I", ct, schema, group);
+                await ExecAsync(reference, "GRANT SELECT ON ALL TABLES IN SCHEMA %I TO %I", ct, schema, group);
+            }
+        }
+
+        await tx.CommitAsync(ct);
+        return group;
+    }
+
+    /// <summary>Has PostgreSQL quote the arguments into the template (%I identifiers, %L literals),
+    /// then runs the result. DDL takes no bind parameters, and this keeps quoting out of our hands.</summary>
+    internal static async Task ExecAsync(NpgsqlConnection connection, string template, CancellationToken ct, params string[] args)
+    {
+        var placeholders = string.Concat(args.Select((_, i) => $", @a{i}"));
+        string sql;
+        await using (var format = new NpgsqlCommand($"SELECT format(@t{placeholders})", connection))
+        {
+            format.Parameters.AddWithValue("t", template);
+            for (var i = 0; i < args.Length; i++)
+            {
+                format.Parameters.AddWithValue($"a{i}", args[i]);
+            }
+
+            sql = (string)(await format.ExecuteScalarAsync(ct))!;
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database sandbox for task {TaskId} attempt {Attempt}: {Mode} on {Database}")]
+    private static partial void LogSandboxCreated(ILogger logger, Guid taskId, int attempt, DatabaseMode mode, string database);
+}

@@ -1,0 +1,363 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Grader.Assignments;
+using Grader.Tasks;
+
+namespace Grader.Scenarios;
+
+/// <summary>Compares an actual JSON document with an expected one and lists every difference by
+/// JSONPath. Key order, white space and number format never matter (1 equals 1.0). Expected string
+/// values may be matchers: <c>#ignore #present #notpresent #null #notnull #string #number #integer
+/// #boolean #array #object #uuid #datetime #regex &lt;re&gt;</c>; <c>##type</c> also accepts a missing
+/// key or null; a leading <c>\#</c> is a literal '#'.</summary>
+public static class JsonMatcher
+{
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(200);
+    private const int ValuePreviewLength = 120;
+
+    public static IReadOnlyList<Mismatch> Match(JsonElement expected, JsonElement actual, MatchOptions? options = null)
+    {
+        var run = new Run(options ?? MatchOptions.Default);
+        run.Compare(expected, actual, []);
+        return run.Mismatches;
+    }
+
+    /// <summary>Parses both texts first; a text that is not JSON is reported, never thrown.</summary>
+    public static IReadOnlyList<Mismatch> Match(string expectedJson, string actualJson, MatchOptions? options = null)
+    {
+        using var expected = JsonDocument.Parse(expectedJson);
+        JsonDocument actual;
+        try
+        {
+            actual = JsonDocument.Parse(actualJson);
+        }
+        catch (JsonException e)
+        {
+            return [new Mismatch("$", "the response is not valid JSON: " + e.Message, Preview(expected.RootElement), Truncate(actualJson))];
+        }
+
+        using (actual)
+        {
+            return Match(expected.RootElement, actual.RootElement, options);
+        }
+    }
+
+    public static bool IsMatcher(string value) => value.StartsWith('#');
+
+    /// <summary>The matcher names a suite may use, for validation.</summary>
+    public static IReadOnlySet<string> MatcherNames { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "ignore", "present", "notpresent", "null", "notnull", "string", "number", "integer",
+        "boolean", "array", "object", "uuid", "datetime", "regex",
+    };
+
+    public static string TypeName(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "object",
+        JsonValueKind.Array => "array",
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        JsonValueKind.Null => "null",
+        _ => "missing",
+    };
+
+    internal static string Preview(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Undefined ? "(missing)" : Truncate(element.GetRawText());
+
+    private static string Truncate(string text) =>
+        text.Length <= ValuePreviewLength ? text : text[..ValuePreviewLength] + $"… ({text.Length} chars)";
+
+    private sealed class Run(MatchOptions options)
+    {
+        public List<Mismatch> Mismatches { get; } = [];
+
+        private bool Full => Mismatches.Count >= options.MaxMismatches;
+
+        private void Add(List<PathSegment> path, string reason, string? expected, string? actual)
+        {
+            if (!Full)
+            {
+                Mismatches.Add(new Mismatch(JsonPathPattern.Render(path), reason, expected, actual));
+            }
+        }
+
+        private bool Ignored(List<PathSegment> path) =>
+            options.Ignore is { Count: > 0 } ignore && ignore.Any(p => p.Matches(path));
+
+        public void Compare(JsonElement expected, JsonElement actual, List<PathSegment> path)
+        {
+            if (Full || Ignored(path))
+            {
+                return;
+            }
+
+            if (expected.ValueKind == JsonValueKind.String && expected.GetString() is { } text && text.StartsWith('#'))
+            {
+                ApplyMatcher(text, actual, path);
+                return;
+            }
+
+            if (actual.ValueKind == JsonValueKind.Undefined)
+            {
+                Add(path, "missing key", Preview(expected), null);
+                return;
+            }
+
+            var expectedType = TypeName(expected.ValueKind);
+            var actualType = TypeName(actual.ValueKind);
+            if (expectedType != actualType)
+            {
+                Add(path, $"type mismatch: expected {expectedType}, got {actualType}", Preview(expected), Preview(actual));
+                return;
+            }
+
+            switch (expected.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    CompareObjects(expected, actual, path);
+                    break;
+                case JsonValueKind.Array:
+                    if (options.Unordered is { Count: > 0 } unordered && unordered.Any(p => p.Matches(path)))
+                    {
+                        CompareUnordered(expected, actual, path);
+                    }
+                    else
+                    {
+                        CompareOrdered(expected, actual, path);
+                    }
+
+                    break;
+                case JsonValueKind.Number:
+                    if (!NumbersEqual(expected, actual))
+                    {
+                        Add(path, "value mismatch", expected.GetRawText(), actual.GetRawText());
+                    }
+
+                    break;
+                case JsonValueKind.String:
+                    CompareStrings(Unescape(expected.GetString()!), actual.GetString()!, path);
+                    break;
+                case JsonValueKind.True or JsonValueKind.False:
+                    if (expected.ValueKind != actual.ValueKind)
+                    {
+                        Add(path, "value mismatch", expected.GetRawText(), actual.GetRawText());
+                    }
+
+                    break;
+            }
+        }
+
+        private void CompareStrings(string expected, string actual, List<PathSegment> path)
+        {
+            if (expected == actual)
+            {
+                return;
+            }
+
+            if (string.Concat(expected.Where(c => !char.IsWhiteSpace(c))) == string.Concat(actual.Where(c => !char.IsWhiteSpace(c))))
+            {
+                Add(path, "value mismatch: only white space differs", ShowWhiteSpace(expected), ShowWhiteSpace(actual));
+                return;
+            }
+
+            Add(path, "value mismatch", JsonSerializer.Serialize(expected), Truncate(JsonSerializer.Serialize(actual)));
+        }
+
+        private void CompareObjects(JsonElement expected, JsonElement actual, List<PathSegment> path)
+        {
+            var actualKeys = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in actual.EnumerateObject())
+            {
+                actualKeys.Add(property.Name);
+            }
+
+            foreach (var property in expected.EnumerateObject())
+            {
+                path.Add(PathSegment.Property(property.Name));
+                var actualValue = actual.TryGetProperty(property.Name, out var value) ? value : default;
+                Compare(property.Value, actualValue, path);
+                path.RemoveAt(path.Count - 1);
+                actualKeys.Remove(property.Name);
+            }
+
+            if (options.Mode == MatchMode.Lenient)
+            {
+                return;
+            }
+
+            foreach (var key in actualKeys)
+            {
+                path.Add(PathSegment.Property(key));
+                if (!Ignored(path))
+                {
+                    Add(path, "unexpected key", null, Preview(actual.GetProperty(key)));
+                }
+
+                path.RemoveAt(path.Count - 1);
+            }
+        }
+
+        private void CompareOrdered(JsonElement expected, JsonElement actual, List<PathSegment> path)
+        {
+            var expectedLength = expected.GetArrayLength();
+            var actualLength = actual.GetArrayLength();
+            if (expectedLength != actualLength)
+            {
+                Add(path, $"array length mismatch: expected {expectedLength} items, got {actualLength}", null, null);
+            }
+
+            for (var i = 0; i < Math.Min(expectedLength, actualLength); i++)
+            {
+                path.Add(PathSegment.Item(i));
+                Compare(expected[i], actual[i], path);
+                path.RemoveAt(path.Count - 1);
+            }
+        }
+
+        private void CompareUnordered(JsonElement expected, JsonElement actual, List<PathSegment> path)
+        {
+            var actualItems = actual.EnumerateArray().ToList();
+            var used = new bool[actualItems.Count];
+            var index = 0;
+            foreach (var item in expected.EnumerateArray())
+            {
+                path.Add(PathSegment.Item(index++));
+                var bestCount = int.MaxValue;
+                var best = -1;
+                IReadOnlyList<Mismatch>? bestMismatches = null;
+                for (var j = 0; j < actualItems.Count && bestCount > 0; j++)
+                {
+                    if (used[j])
+                    {
+                        continue;
+                    }
+
+                    var probe = new Run(options with { MaxMismatches = 20 });
+                    probe.Compare(item, actualItems[j], [.. path]);
+                    if (probe.Mismatches.Count < bestCount)
+                    {
+                        (bestCount, best, bestMismatches) = (probe.Mismatches.Count, j, probe.Mismatches);
+                    }
+                }
+
+                if (bestCount == 0)
+                {
+                    used[best] = true;
+                }
+                else if (best < 0)
+                {
+                    Add(path, "unmatched array item: no actual items left", Preview(item), null);
+                }
+                else
+                {
+                    var first = bestMismatches![0];
+                    Add(path, $"unmatched array item: nearest candidate is item [{best}], which differs at {first.Path} ({first.Reason})",
+                        Preview(item), Preview(actualItems[best]));
+                }
+
+                path.RemoveAt(path.Count - 1);
+            }
+
+            if (options.Mode == MatchMode.Exact)
+            {
+                for (var j = 0; j < actualItems.Count; j++)
+                {
+                    if (!used[j] && actualItems.Count > expected.GetArrayLength())
+                    {
+                        path.Add(PathSegment.Item(j));
+                        Add(path, "unexpected array item", null, Preview(actualItems[j]));
+                        path.RemoveAt(path.Count - 1);
+                    }
+                }
+            }
+        }
+
+        private bool NumbersEqual(JsonElement expected, JsonElement actual)
+        {
+            if (expected.TryGetDecimal(out var e) && actual.TryGetDecimal(out var a))
+            {
+                return Math.Abs(e - a) <= options.Tolerance;
+            }
+
+            return Math.Abs(expected.GetDouble() - actual.GetDouble()) <= (double)options.Tolerance;
+        }
+
+        private void ApplyMatcher(string text, JsonElement actual, List<PathSegment> path)
+        {
+            if (text.StartsWith("##", StringComparison.Ordinal))
+            {
+                if (actual.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+                {
+                    return;
+                }
+
+                text = text[1..];
+            }
+
+            var space = text.IndexOf(' ');
+            var name = space < 0 ? text[1..] : text[1..space];
+            var argument = space < 0 ? null : text[(space + 1)..];
+            var kind = actual.ValueKind;
+            string? failure = name switch
+            {
+                "ignore" => null,
+                "present" => kind == JsonValueKind.Undefined ? "missing key" : null,
+                "notpresent" => kind == JsonValueKind.Undefined ? null : "expected the key to be absent",
+                "null" => kind == JsonValueKind.Null ? null : "expected null",
+                "notnull" => kind is JsonValueKind.Null or JsonValueKind.Undefined ? "expected a value other than null" : null,
+                "string" => kind == JsonValueKind.String ? null : "expected a string",
+                "number" => kind == JsonValueKind.Number ? null : "expected a number",
+                "integer" => kind == JsonValueKind.Number && actual.TryGetDecimal(out var d) && d == decimal.Truncate(d) ? null : "expected an integer",
+                "boolean" => kind is JsonValueKind.True or JsonValueKind.False ? null : "expected a boolean",
+                "array" => kind == JsonValueKind.Array ? null : "expected an array",
+                "object" => kind == JsonValueKind.Object ? null : "expected an object",
+                "uuid" => kind == JsonValueKind.String && Guid.TryParseExact(actual.GetString(), "D", out _) ? null : "expected a UUID",
+                "datetime" => kind == JsonValueKind.String && IsDateTime(actual.GetString()!) ? null : "expected an ISO 8601 date-time",
+                "regex" => kind == JsonValueKind.String && FullMatch(argument ?? "", actual.GetString()!) ? null : $"expected a string matching /{argument}/",
+                _ => Literal(text, actual),
+            };
+            if (failure is null)
+            {
+                return;
+            }
+
+            if (kind == JsonValueKind.Undefined && failure != "expected the key to be absent")
+            {
+                failure = "missing key";
+            }
+
+            Add(path, failure, text, kind == JsonValueKind.Undefined ? null : Preview(actual));
+        }
+
+        /// <summary>An unknown '#word' is compared as plain text; suite validation rejects it earlier.</summary>
+        private static string? Literal(string text, JsonElement actual) =>
+            actual.ValueKind == JsonValueKind.String && actual.GetString() == text ? null : "value mismatch";
+
+        private static string Unescape(string value) => value.StartsWith(@"\#", StringComparison.Ordinal) ? value[1..] : value;
+
+        private static bool IsDateTime(string value) =>
+            value.Length >= 10 && char.IsDigit(value[0]) &&
+            DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _);
+
+        private static bool FullMatch(string pattern, string value)
+        {
+            try
+            {
+                return Regex.IsMatch(value, $"^(?:{pattern})$", RegexOptions.CultureInvariant, RegexTimeout);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return false;
+            }
+            catch (ArgumentException)
+            {
+                return false;
+            }
+        }
+
+        private static string ShowWhiteSpace(string value) =>
+            JsonSerializer.Serialize(value.Replace(' ', '·').Replace("\t", "→").Replace("\r", "␍").Replace("\n", "␊"));
+    }
+}

@@ -1,0 +1,166 @@
+using System.Text;
+
+namespace Grader.Scenarios;
+
+/// <summary>One step of a concrete location inside a JSON document: an object key or an array index.</summary>
+public readonly record struct PathSegment(string? Key, int Index)
+{
+    public static PathSegment Property(string key) => new(key, -1);
+
+    public static PathSegment Item(int index) => new(null, index);
+}
+
+/// <summary>A small JSONPath subset for ignore and unordered rules: <c>$</c>, <c>.name</c>, <c>['name']</c>,
+/// <c>[3]</c>, <c>[*]</c>, <c>.*</c> and <c>..name</c> (any depth). A bare <c>id</c> means <c>$.id</c>,
+/// so the reference system's top-level ignored properties work unchanged.</summary>
+public sealed class JsonPathPattern
+{
+    private enum Kind { Child, AnyChild, Index, AnyIndex, Descendant }
+
+    private readonly record struct Part(Kind Kind, string? Name, int Index);
+
+    private readonly Part[] _parts;
+
+    private JsonPathPattern(string text, Part[] parts)
+    {
+        Text = text;
+        _parts = parts;
+    }
+
+    public string Text { get; }
+
+    public override string ToString() => Text;
+
+    public static JsonPathPattern Parse(string text)
+    {
+        var source = text.Trim();
+        if (source.Length == 0)
+        {
+            throw new FormatException("A JSONPath must not be empty.");
+        }
+
+        var s = source.StartsWith('$') ? source[1..] : (source.StartsWith('.') || source.StartsWith('[') ? source : "." + source);
+        var parts = new List<Part>();
+        var i = 0;
+        while (i < s.Length)
+        {
+            if (s[i] == '.')
+            {
+                var descendant = i + 1 < s.Length && s[i + 1] == '.';
+                i += descendant ? 2 : 1;
+                var start = i;
+                while (i < s.Length && s[i] != '.' && s[i] != '[')
+                {
+                    i++;
+                }
+
+                var name = s[start..i];
+                if (name.Length == 0)
+                {
+                    throw new FormatException($"'{source}' is not a valid JSONPath: a name is missing after '.' at position {start}.");
+                }
+
+                parts.Add(descendant ? new Part(Kind.Descendant, name == "*" ? null : name, -1)
+                    : name == "*" ? new Part(Kind.AnyChild, null, -1) : new Part(Kind.Child, name, -1));
+            }
+            else if (s[i] == '[')
+            {
+                var close = s.IndexOf(']', i);
+                if (close < 0)
+                {
+                    throw new FormatException($"'{source}' is not a valid JSONPath: '[' without a closing ']'.");
+                }
+
+                var inner = s[(i + 1)..close].Trim();
+                if (inner == "*")
+                {
+                    parts.Add(new Part(Kind.AnyIndex, null, -1));
+                }
+                else if (int.TryParse(inner, out var index) && index >= 0)
+                {
+                    parts.Add(new Part(Kind.Index, null, index));
+                }
+                else if (inner.Length >= 2 && (inner[0] == '\'' || inner[0] == '"') && inner[^1] == inner[0])
+                {
+                    parts.Add(new Part(Kind.Child, inner[1..^1], -1));
+                }
+                else
+                {
+                    throw new FormatException($"'{source}' is not a valid JSONPath: '[{inner}]' is neither an index, '*' nor a quoted name.");
+                }
+
+                i = close + 1;
+            }
+            else
+            {
+                throw new FormatException($"'{source}' is not a valid JSONPath: unexpected '{s[i]}' at position {i}.");
+            }
+        }
+
+        return new JsonPathPattern(source, parts.ToArray());
+    }
+
+    public bool Matches(IReadOnlyList<PathSegment> path) => Matches(path, 0, 0);
+
+    private bool Matches(IReadOnlyList<PathSegment> path, int p, int q)
+    {
+        if (q == _parts.Length)
+        {
+            return p == path.Count;
+        }
+
+        var part = _parts[q];
+        if (part.Kind == Kind.Descendant)
+        {
+            for (var k = p; k < path.Count; k++)
+            {
+                var matchesName = part.Name is null || path[k].Key == part.Name;
+                if (matchesName && Matches(path, k + 1, q + 1))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        if (p == path.Count)
+        {
+            return false;
+        }
+
+        var segment = path[p];
+        var ok = part.Kind switch
+        {
+            Kind.Child => segment.Key == part.Name,
+            Kind.AnyChild => segment.Key is not null,
+            Kind.Index => segment.Key is null && segment.Index == part.Index,
+            Kind.AnyIndex => segment.Key is null,
+            _ => false,
+        };
+        return ok && Matches(path, p + 1, q + 1);
+    }
+
+    /// <summary>Renders a concrete path as <c>$.a[0]['odd key']</c>.</summary>
+    public static string Render(IReadOnlyList<PathSegment> path)
+    {
+        var sb = new StringBuilder("$");
+        foreach (var segment in path)
+        {
+            if (segment.Key is null)
+            {
+                sb.Append('[').Append(segment.Index).Append(']');
+            }
+            else if (segment.Key.Length > 0 && segment.Key.All(c => char.IsLetterOrDigit(c) || c == '_'))
+            {
+                sb.Append('.').Append(segment.Key);
+            }
+            else
+            {
+                sb.Append("['").Append(segment.Key.Replace("'", "\\'")).Append("']");
+            }
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,25 @@
+-- Grain state as jsonb for staff: SELECT * FROM grain_state WHERE state_name = 'task' AND state->>'Status' = 'Failed'.
+
+-- A Guid key is stored as two bigints holding the bytes of .NET's Guid.ToByteArray(), little-endian;
+-- this puts them back in the usual text order.
+CREATE OR REPLACE FUNCTION grader_guid_key(n0 bigint, n1 bigint) RETURNS uuid
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+    SELECT (substr(h0, 9, 8) || substr(h0, 5, 4) || substr(h0, 1, 4)
+            || substr(h1, 15, 2) || substr(h1, 13, 2) || substr(h1, 11, 2) || substr(h1, 9, 2)
+            || substr(h1, 7, 2) || substr(h1, 5, 2) || substr(h1, 3, 2) || substr(h1, 1, 2))::uuid
+    FROM (SELECT encode(int8send(n0), 'hex') AS h0, encode(int8send(n1), 'hex') AS h1) AS hex
+$fn$;
+
+CREATE OR REPLACE VIEW grain_state AS
+SELECT s.serviceid AS service_id,
+       s.graintypestring AS state_name,
+       CASE
+           WHEN s.grainidn0 = 0 AND s.grainidn1 = 0 AND s.grainidextensionstring IS NOT NULL THEN s.grainidextensionstring
+           WHEN s.grainidn0 = 0 THEN s.grainidn1::text || coalesce('+' || s.grainidextensionstring, '')
+           ELSE grader_guid_key(s.grainidn0, s.grainidn1)::text || coalesce('+' || s.grainidextensionstring, '')
+       END AS grain_key,
+       convert_from(s.payloadbinary, 'UTF8')::jsonb AS state,
+       s.version,
+       s.modifiedon AS modified_at
+FROM orleansstorage s
+WHERE s.payloadbinary IS NOT NULL;

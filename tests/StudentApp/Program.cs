@@ -1,0 +1,145 @@
+using System.Globalization;
+using Npgsql;
+
+// Modes: correct (default), wrong (a bug in every endpoint), never-listen, crash, xss, slow-start.
+var mode = Environment.GetEnvironmentVariable("STUDENT_APP_MODE") ?? "correct";
+Console.WriteLine($"student app starting in mode '{mode}'");
+switch (mode)
+{
+    case "crash":
+        Console.Error.WriteLine("fatal: could not read configuration file /app/config.yml");
+        return 3;
+    case "never-listen":
+        Console.WriteLine("initialising forever...");
+        await Task.Delay(Timeout.Infinite);
+        return 0;
+    case "slow-start":
+        await Task.Delay(TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("START_DELAY_SECONDS") ?? "3", CultureInfo.InvariantCulture)));
+        break;
+}
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseUrls($"http://0.0.0.0:{Environment.GetEnvironmentVariable("PORT") ?? "8000"}");
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+var connectionString = new NpgsqlConnectionStringBuilder
+{
+    Host = Environment.GetEnvironmentVariable("DATABASE_HOST"),
+    Port = int.TryParse(Environment.GetEnvironmentVariable("DATABASE_PORT"), out var port) ? port : 5432,
+    Database = Environment.GetEnvironmentVariable("DATABASE_NAME"),
+    Username = Environment.GetEnvironmentVariable("DATABASE_USER"),
+    Password = Environment.GetEnvironmentVariable("DATABASE_PASSWORD"),
+    Timeout = 5,
+}.ConnectionString;
+builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
+var app = builder.Build();
+var wrong = mode == "wrong";
+var xss = mode == "xss";
+const string Payload = "<img src=x onerror=alert(1)><script>window.__xss=1;alert(2)</script>";
+if (xss)
+{
+    Console.WriteLine(Payload);
+}
+
+app.MapGet("/v1/health", async (NpgsqlDataSource db) =>
+{
+    await using var cmd = db.CreateCommand("SELECT current_database()");
+    var name = (string)(await cmd.ExecuteScalarAsync())!;
+    return Results.Json(new Dictionary<string, object?> { ["status"] = wrong ? "DOWN" : "OK", ["database"] = xss ? Payload : name });
+});
+
+app.MapGet("/v1/hello", () => Results.Json(new Dictionary<string, object?>
+{
+    ["greeting"] = xss ? Payload : $"Hello, {Environment.GetEnvironmentVariable("NAME") ?? "nobody"}!",
+}));
+
+app.MapGet("/v1/items", async (NpgsqlDataSource db) =>
+{
+    var items = new List<Dictionary<string, object?>>();
+    await using var cmd = db.CreateCommand("SELECT id, name, tags, created_at FROM items ORDER BY id");
+    await using var reader = await cmd.ExecuteReaderAsync();
+    while (await reader.ReadAsync())
+    {
+        items.Add(Item(reader));
+    }
+
+    if (wrong)
+    {
+        items.Reverse();
+        items.RemoveAt(items.Count - 1);
+    }
+
+    return Results.Json(new Dictionary<string, object?> { ["items"] = items });
+});
+
+app.MapPost("/v1/items", async (NewItem item, NpgsqlDataSource db) =>
+{
+    await using var cmd = db.CreateCommand("INSERT INTO items (name, tags) VALUES ($1, $2) RETURNING id, name, tags, created_at");
+    cmd.Parameters.Add(new NpgsqlParameter { Value = wrong ? item.Name.ToUpperInvariant() : item.Name });
+    cmd.Parameters.Add(new NpgsqlParameter { Value = (item.Tags ?? []).Reverse().ToArray() });
+    await using var reader = await cmd.ExecuteReaderAsync();
+    await reader.ReadAsync();
+    return wrong ? Results.Json(Item(reader)) : Results.Json(Item(reader), statusCode: 201);
+});
+
+app.MapGet("/v1/items/{id:int}", async (int id, NpgsqlDataSource db) =>
+{
+    await using var cmd = db.CreateCommand("SELECT id, name, tags, created_at FROM items WHERE id = $1");
+    cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+    await using var reader = await cmd.ExecuteReaderAsync();
+    return await reader.ReadAsync() ? Results.Json(Item(reader)) : Results.Json(new Dictionary<string, object?> { ["error"] = "not found" }, statusCode: 404);
+});
+
+app.MapDelete("/v1/items/{id:int}", async (int id, NpgsqlDataSource db) =>
+{
+    if (wrong)
+    {
+        return Results.Ok();
+    }
+
+    await using var cmd = db.CreateCommand("DELETE FROM items WHERE id = $1");
+    cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+    return await cmd.ExecuteNonQueryAsync() == 1 ? Results.NoContent() : Results.NotFound();
+});
+
+// For readonly-mode assignments: read a listed schema, and try (and fail) to write.
+app.MapGet("/v1/catalog/{schema}/{table}", async (string schema, string table, NpgsqlDataSource db) =>
+{
+    await using var cmd = db.CreateCommand($"SELECT count(*) FROM {Quote(schema)}.{Quote(table)}");
+    try
+    {
+        return Results.Json(new Dictionary<string, object?> { ["count"] = (long)(await cmd.ExecuteScalarAsync())! });
+    }
+    catch (PostgresException e)
+    {
+        return Results.Json(new Dictionary<string, object?> { ["error"] = e.SqlState }, statusCode: 403);
+    }
+});
+
+app.MapPost("/v1/catalog/{schema}/{table}", async (string schema, string table, NpgsqlDataSource db) =>
+{
+    await using var cmd = db.CreateCommand($"INSERT INTO {Quote(schema)}.{Quote(table)} DEFAULT VALUES");
+    try
+    {
+        await cmd.ExecuteNonQueryAsync();
+        return Results.Json(new Dictionary<string, object?> { ["written"] = true });
+    }
+    catch (PostgresException e)
+    {
+        return Results.Json(new Dictionary<string, object?> { ["error"] = e.SqlState }, statusCode: 403);
+    }
+});
+
+await app.RunAsync();
+return 0;
+
+static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+
+static Dictionary<string, object?> Item(NpgsqlDataReader r) => new()
+{
+    ["id"] = r.GetInt32(0),
+    ["name"] = r.GetString(1),
+    ["tags"] = r.GetFieldValue<string[]>(2),
+    ["created_at"] = r.GetFieldValue<DateTimeOffset>(3).ToString("O", CultureInfo.InvariantCulture),
+};
+
+internal sealed record NewItem(string Name, string[]? Tags);
