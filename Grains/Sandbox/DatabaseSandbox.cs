@@ -114,33 +114,38 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, I
         return names;
     }
 
+    public static string ReadonlyGroupFor(string referenceDatabase) =>
+        ReadonlyGroupPrefix + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(referenceDatabase)))[..16];
+
     /// <summary>A NOLOGIN group per reference database holds the read rights, so a temporary role owns
     /// and is granted nothing itself and can always be dropped with one statement.</summary>
     private async Task<string> EnsureReadonlyGroupAsync(string referenceDatabase, IReadOnlyList<string> schemas, CancellationToken ct)
     {
-        var group = ReadonlyGroupPrefix + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(referenceDatabase)))[..16];
+        var group = ReadonlyGroupFor(referenceDatabase);
         await using var admin = new NpgsqlConnection(_options.ConnectionString("postgres"));
         await admin.OpenAsync(ct);
-        await using var tx = await admin.BeginTransactionAsync(ct);
-        // Concurrent GRANTs on one object fail with "tuple concurrently updated"; take turns.
-        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@g))", admin, tx))
+        // Concurrent GRANTs on one object fail with "tuple concurrently updated", so runners take turns.
+        // A session lock, not a transaction: the role must be committed before the reference database's
+        // own connection can grant to it.
+        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext(@g))", admin))
         {
             lockCmd.Parameters.AddWithValue("g", group);
             await lockCmd.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = @g", admin, tx))
+        try
         {
-            exists.Parameters.AddWithValue("g", group);
-            if (await exists.ExecuteScalarAsync(ct) is null)
+            await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = @g", admin))
             {
-                await ExecAsync(admin, "CREATE ROLE %I NOLOGIN", ct, group);
+                exists.Parameters.AddWithValue("g", group);
+                if (await exists.ExecuteScalarAsync(ct) is null)
+                {
+                    await ExecAsync(admin, "CREATE ROLE %I NOLOGIN", ct, group);
+                }
             }
-        }
 
-        await ExecAsync(admin, "GRANT CONNECT ON DATABASE %I TO %I", ct, referenceDatabase, group);
-        await using (var reference = new NpgsqlConnection(_options.ConnectionString(referenceDatabase)))
-        {
+            await ExecAsync(admin, "GRANT CONNECT ON DATABASE %I TO %I", ct, referenceDatabase, group);
+            await using var reference = new NpgsqlConnection(_options.ConnectionString(referenceDatabase));
             await reference.OpenAsync(ct);
             foreach (var schema in schemas)
             {
@@ -148,8 +153,13 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, I
                 await ExecAsync(reference, "GRANT SELECT ON ALL TABLES IN SCHEMA %I TO %I", ct, schema, group);
             }
         }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext(@g))", admin);
+            unlock.Parameters.AddWithValue("g", group);
+            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+        }
 
-        await tx.CommitAsync(ct);
         return group;
     }
 

@@ -12,6 +12,7 @@ namespace Grader.Tasks;
 public sealed partial class TaskGrain(
     [PersistentState(GrainStorage.TaskState, GrainStorage.Provider)] IPersistentState<TaskState> state,
     IOptions<TaskOptions> options,
+    TaskTransitions transitions,
     ILogger<TaskGrain> logger) : Grain, ITaskGrain, IRemindable
 {
     private const string WatchdogReminder = "watchdog";
@@ -32,7 +33,7 @@ public sealed partial class TaskGrain(
         S.Spec = spec;
         S.Status = GradingStatus.Queued;
         S.CreatedAt = DateTimeOffset.UtcNow;
-        await state.WriteStateAsync();
+        await SaveAsync();
         // Registered before queueing: if anything below fails, the watchdog queues the task again.
         await this.RegisterOrUpdateReminder(WatchdogReminder, _options.WatchdogPeriod, _options.WatchdogPeriod);
         await Queue.EnqueueAsync(new QueueEntry(Id, spec.UserId, S.CreatedAt));
@@ -80,7 +81,7 @@ public sealed partial class TaskGrain(
         S.StartedAt = DateTimeOffset.UtcNow;
         S.MaxScore = assignment.ScenariosFor(S.Spec.IncludePrivate).SelectMany(s => s.Steps).Sum(s => s.Points);
         S.Phases.Add(new PhaseEvent(S.Attempt, "claimed", host, DateTimeOffset.UtcNow));
-        await state.WriteStateAsync();
+        await SaveAsync();
         LogClaimed(logger, Id, S.Attempt, host);
         return new TaskAssignment(Id, S.Attempt, S.Spec, assignment);
     }
@@ -99,7 +100,7 @@ public sealed partial class TaskGrain(
             _ => S.Status,
         };
         S.Phases.Add(new PhaseEvent(attempt, phase, detail, DateTimeOffset.UtcNow));
-        await state.WriteStateAsync();
+        await SaveAsync();
         return true;
     }
 
@@ -112,7 +113,7 @@ public sealed partial class TaskGrain(
 
         S.Steps.RemoveAll(s => s.SameStepAs(result));
         S.Steps.Add(result);
-        await state.WriteStateAsync();
+        await SaveAsync();
         return true;
     }
 
@@ -181,6 +182,12 @@ public sealed partial class TaskGrain(
         }
     }
 
+    private async Task SaveAsync()
+    {
+        await state.WriteStateAsync();
+        transitions.Publish(View());
+    }
+
     private bool IsCurrent(int attempt) => S.Spec is not null && !S.Status.IsTerminal() && S.Status != GradingStatus.Queued && attempt == S.Attempt;
 
     private async Task RetryOrFailAsync(string reason)
@@ -195,7 +202,7 @@ public sealed partial class TaskGrain(
         S.Status = GradingStatus.Queued;
         S.Phases.Add(new PhaseEvent(S.Attempt, "requeued", reason, DateTimeOffset.UtcNow));
         S.Host = null;
-        await state.WriteStateAsync();
+        await SaveAsync();
         await Queue.EnqueueAsync(new QueueEntry(Id, S.Spec!.UserId, S.CreatedAt));
     }
 
@@ -206,7 +213,7 @@ public sealed partial class TaskGrain(
         S.Message = message;
         S.FinishedAt = DateTimeOffset.UtcNow;
         S.Phases.Add(new PhaseEvent(S.Attempt, status.ToString().ToLowerInvariant(), message, S.FinishedAt.Value));
-        await state.WriteStateAsync();
+        await SaveAsync();
         LogFinished(logger, Id, S.Attempt, status, end);
         await StopWatchdogAsync();
     }

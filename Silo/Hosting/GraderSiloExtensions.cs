@@ -42,6 +42,7 @@ public static class GraderSiloExtensions
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<SchemaMigrator>());
         services.AddDockerRunner(configuration);
+        services.AddSingleton<TaskTransitions>();
 
         builder.UseOrleans(silo =>
         {

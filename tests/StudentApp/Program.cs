@@ -129,6 +129,22 @@ app.MapPost("/v1/catalog/{schema}/{table}", async (string schema, string table, 
     }
 });
 
+// A hostile app probing the host: can it open a TCP connection to host:port?
+app.MapGet("/v1/reach/{host}/{port:int}", async (string host, int port) =>
+{
+    using var tcp = new System.Net.Sockets.TcpClient();
+    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+    try
+    {
+        await tcp.ConnectAsync(host, port, timeout.Token);
+        return Results.Json(new Dictionary<string, object?> { ["reachable"] = true });
+    }
+    catch (Exception)
+    {
+        return Results.Json(new Dictionary<string, object?> { ["reachable"] = false });
+    }
+});
+
 await app.RunAsync();
 return 0;
 

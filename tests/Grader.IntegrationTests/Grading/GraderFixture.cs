@@ -1,0 +1,115 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Grader.Assignments;
+using Grader.IntegrationTests.Infrastructure;
+using Grader.Runners;
+using Grader.Sandbox;
+using Grader.Tasks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Grader.IntegrationTests.Grading;
+
+/// <summary>One grader (web tier with its embedded silo, as command 1 runs it) on the real stack, with
+/// the student images from the local registry. Tests get their own assignments and databases.</summary>
+public sealed class GraderFixture : IAsyncLifetime
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private WebApplicationFactory<Program>? _web;
+
+    public string HostName { get; } = $"grading-{LocalStack.RunId}";
+
+    public string StateDatabase { get; } = $"grader_it_grading_{LocalStack.RunId}";
+
+    public string Registry => LocalStack.Get("GRADER_REGISTRY");
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public IServiceProvider Services => _web!.Services;
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    public TaskTransitions Transitions => Services.GetRequiredService<TaskTransitions>();
+
+    public string Image(string mode) => $"{Registry}/students/app:{mode}";
+
+    public async Task InitializeAsync()
+    {
+        LocalStack.RunScript("infra/images/build.sh");
+        await LocalStack.CreateDatabaseAsync(StateDatabase);
+        var settings = SiloSettings.For(HostName, StateDatabase, $"it-grading-{LocalStack.RunId}", new Dictionary<string, string?>
+        {
+            ["Docker:Slots"] = "4",
+            // The same registry under another name, with a wrong password: a student's private image.
+            ["Docker:Registries:1:Server"] = Registry.Replace("127.0.0.1", "localhost", StringComparison.Ordinal),
+            ["Docker:Registries:1:Username"] = "grader",
+            ["Docker:Registries:1:Password"] = "not-the-password",
+        });
+        _web = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+        });
+        Http = _web.CreateClient();
+        var ready = await Http.GetAsync("/readyz");
+        Assert.True(ready.IsSuccessStatusCode, await ready.Content.ReadAsStringAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_web is not null)
+        {
+            await _web.DisposeAsync();
+        }
+
+        await LocalStack.DropDatabaseAsync(StateDatabase);
+    }
+
+    /// <summary>The demo assignment (infra/demo) under a new id, on its own copy of the template.</summary>
+    public async Task<AssignmentDefinition> DemoAssignmentAsync(string id, Func<AssignmentDefinition, AssignmentDefinition>? change = null)
+    {
+        var template = $"grader_it_tpl_{id.Replace('-', '_')}_{LocalStack.RunId}";
+        await LocalStack.CreateDatabaseAsync(template, await File.ReadAllTextAsync(Path.Combine(LocalStack.RepoRoot, "infra/demo/template.sql")));
+        var demo = JsonSerializer.Deserialize<AssignmentDefinition>(
+            await File.ReadAllTextAsync(Path.Combine(LocalStack.RepoRoot, "infra/demo/assignment.json")), Json)!;
+        var assignment = (change ?? (a => a))(demo with { Id = id, Database = template });
+        await PutAssignmentAsync(assignment);
+        return assignment;
+    }
+
+    public async Task PutAssignmentAsync(AssignmentDefinition assignment)
+    {
+        var response = await Http.PutAsJsonAsync($"/api/assignments/{assignment.Id}", assignment, Json);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Submits and waits for the task's terminal state, by event, not by polling.</summary>
+    public async Task<TaskView> RunAsync(TaskSpec spec, TimeSpan? timeout = null)
+    {
+        var id = Guid.NewGuid();
+        var finished = Transitions.WaitForAsync(id, v => v.Status.IsTerminal(), timeout ?? TimeSpan.FromMinutes(2));
+        await Grains.GetGrain<ITaskGrain>(id).SubmitAsync(spec);
+        return await finished;
+    }
+
+    /// <summary>No container, role or database of this host's attempts is left behind.</summary>
+    public async Task AssertNothingLeftAsync()
+    {
+        var tag = SandboxNames.TagFor(HostName);
+        var services = Services.GetRequiredService<GradingServices>();
+        var containers = await services.Docker.ListOwnContainersAsync(tag, CancellationToken.None);
+        Assert.Empty(containers.Select(c => c.Names.FirstOrDefault()));
+        Assert.Empty(await services.Database.ListOwnAsync(tag, CancellationToken.None));
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class GradingCollection : ICollectionFixture<GraderFixture>
+{
+    public const string Name = "grading";
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Grader.IntegrationTests.Infrastructure;
+
+/// <summary>The real services the tests use: started (or found running) by infra/stack.sh, the same
+/// script the README's commands use. Each test run gets its own ClusterId and databases.</summary>
+public static class LocalStack
+{
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> Environment = new(StartAndReadEnvironment);
+
+    /// <summary>Unique per test process: cluster ids and database names derive from it.</summary>
+    public static string RunId { get; } = $"{DateTime.UtcNow:HHmmss}{Random.Shared.Next(1000, 9999)}";
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static IReadOnlyDictionary<string, string> Env => Environment.Value;
+
+    public static string Get(string key) => Env.TryGetValue(key, out var value)
+        ? value
+        : throw new InvalidOperationException($"infra/stack.sh env did not print {key}");
+
+    public static string AdminConnectionString(string database = "postgres") => new NpgsqlConnectionStringBuilder
+    {
+        Host = Get("Database__Host"),
+        Port = int.Parse(Get("Database__Port"), System.Globalization.CultureInfo.InvariantCulture),
+        Username = Get("Database__Username"),
+        Password = Get("Database__Password"),
+        Database = database,
+        Pooling = false,
+    }.ConnectionString;
+
+    public static async Task CreateDatabaseAsync(string name, string? sqlInside = null)
+    {
+        await ExecAsync("postgres", $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        await ExecAsync("postgres", $"CREATE DATABASE \"{name}\"");
+        await ExecAsync("postgres", $"REVOKE CONNECT ON DATABASE \"{name}\" FROM PUBLIC");
+        if (sqlInside is not null)
+        {
+            await ExecAsync(name, sqlInside);
+        }
+    }
+
+    public static Task DropDatabaseAsync(string name) => ExecAsync("postgres", $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+
+    public static async Task ExecAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<T?> ScalarAsync<T>(string database, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var result = await command.ExecuteScalarAsync();
+        return result is null or DBNull ? default : (T)result;
+    }
+
+    /// <summary>Runs a repo script and returns its standard output; fails the test with its output otherwise.</summary>
+    public static string RunScript(string relativePath, params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoRoot };
+        start.ArgumentList.Add(Path.Combine(RepoRoot, relativePath));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return process.ExitCode == 0
+            ? stdout.Result
+            : throw new InvalidOperationException($"{relativePath} {string.Join(' ', args)} exited with {process.ExitCode}:\n{stderr.Result}\n{stdout.Result}");
+    }
+
+    private static IReadOnlyDictionary<string, string> StartAndReadEnvironment()
+    {
+        RunScript("infra/stack.sh", "up");
+        return RunScript("infra/stack.sh", "env")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => l.StartsWith("export ", StringComparison.Ordinal))
+            .Select(l => l["export ".Length..].Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1]);
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Grader.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Grader.sln not found above " + AppContext.BaseDirectory);
+    }
+}
