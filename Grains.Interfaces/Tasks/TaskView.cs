@@ -33,9 +33,11 @@ public sealed record TaskView(
 
 public static class TaskViewRedaction
 {
-    /// <summary>What a student may see: a private step keeps its verdict and points, nothing else.</summary>
+    /// <summary>What a student may see: a private step keeps its verdict and points, nothing else. The
+    /// container's logs go too when private steps ran: an app that logs its requests would reveal them.</summary>
     public static TaskView ForStudent(this TaskView view) => view with
     {
+        ContainerLogs = view.Steps.Any(s => s.IsPrivate) ? null : view.ContainerLogs,
         Steps = view.Steps.Select(s => s.IsPrivate
             ? s with { Request = "(private)", ResponseBody = null, Mismatches = [], Message = null, StatusCode = null }
             : s).ToList(),

@@ -74,9 +74,10 @@ public static partial class AssignmentValidator
                 }
 
                 CheckJson(step.Request.JsonBody, $"{where}: request body", errors);
-                if (!string.IsNullOrEmpty(step.Expect.JsonBody))
+                if (!string.IsNullOrEmpty(step.Expect.JsonBody) && CheckJson(step.Expect.JsonBody, $"{where}: expected body", errors))
                 {
-                    CheckJson(step.Expect.JsonBody, $"{where}: expected body", errors);
+                    using var expected = JsonDocument.Parse(step.Expect.JsonBody);
+                    CheckMatchers(expected.RootElement, [], $"{where}: expected body", errors);
                 }
 
                 foreach (var status in step.Expect.Status.Where(s => s is < 100 or > 599))
@@ -101,20 +102,67 @@ public static partial class AssignmentValidator
         return errors;
     }
 
-    private static void CheckJson(string? json, string what, List<string> errors)
+    private static bool CheckJson(string? json, string what, List<string> errors)
     {
         if (json is null)
         {
-            return;
+            return true;
         }
 
         try
         {
             using var _ = JsonDocument.Parse(json);
+            return true;
         }
         catch (JsonException e)
         {
             errors.Add($"{what} is not valid JSON: {e.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>A misspelt matcher would silently become a literal and fail every submission.</summary>
+    private static void CheckMatchers(JsonElement element, List<PathSegment> path, string what, List<string> errors)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    CheckMatchers(property.Value, [.. path, PathSegment.Property(property.Name)], what, errors);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    CheckMatchers(item, [.. path, PathSegment.Item(index++)], what, errors);
+                }
+
+                break;
+            case JsonValueKind.String when element.GetString() is ['#', ..] text:
+                var body = text.StartsWith("##", StringComparison.Ordinal) ? text[2..] : text[1..];
+                var space = body.IndexOf(' ');
+                var name = space < 0 ? body : body[..space];
+                var at = $"{what} at {JsonPathPattern.Render(path)}";
+                if (!JsonMatcher.MatcherNames.Contains(name))
+                {
+                    errors.Add($"{at}: unknown matcher '#{name}' (known: {string.Join(", ", JsonMatcher.MatcherNames.Order().Select(n => "#" + n))}; write \\#{name} for the literal text)");
+                }
+                else if (name == "regex")
+                {
+                    try
+                    {
+                        _ = new Regex(space < 0 ? "" : body[(space + 1)..], RegexOptions.None, TimeSpan.FromSeconds(1));
+                    }
+                    catch (ArgumentException e)
+                    {
+                        errors.Add($"{at}: the regex is invalid: {e.Message}");
+                    }
+                }
+
+                break;
         }
     }
 

@@ -11,7 +11,7 @@ namespace Grader.Scenarios;
 /// values may be matchers: <c>#ignore #present #notpresent #null #notnull #string #number #integer
 /// #boolean #array #object #uuid #datetime #regex &lt;re&gt;</c>; <c>##type</c> also accepts a missing
 /// key or null; a leading <c>\#</c> is a literal '#'.</summary>
-public static class JsonMatcher
+public static partial class JsonMatcher
 {
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(200);
     private const int ValuePreviewLength = 120;
@@ -68,6 +68,14 @@ public static class JsonMatcher
 
     private static string Truncate(string text) =>
         text.Length <= ValuePreviewLength ? text : text[..ValuePreviewLength] + $"… ({text.Length} chars)";
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?$")]
+    private static partial Regex IsoDateTime();
+
+    /// <summary>Shows text as written: students read these, so no \uXXXX escapes. Pages encode it for HTML.</summary>
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    internal static string Quote(string value) => JsonSerializer.Serialize(value, Readable);
 
     private sealed class Run(MatchOptions options)
     {
@@ -162,7 +170,7 @@ public static class JsonMatcher
                 return;
             }
 
-            Add(path, "value mismatch", JsonSerializer.Serialize(expected), Truncate(JsonSerializer.Serialize(actual)));
+            Add(path, "value mismatch", Quote(expected), Truncate(Quote(actual)));
         }
 
         private void CompareObjects(JsonElement expected, JsonElement actual, List<PathSegment> path)
@@ -216,72 +224,123 @@ public static class JsonMatcher
             }
         }
 
+        /// <summary>Pairs expected with actual items as a maximum matching (augmenting paths after a first-fit
+        /// pass), so a general item such as "#string" never takes the only item a specific one fits.</summary>
         private void CompareUnordered(JsonElement expected, JsonElement actual, List<PathSegment> path)
         {
+            var expectedItems = expected.EnumerateArray().ToList();
             var actualItems = actual.EnumerateArray().ToList();
-            var used = new bool[actualItems.Count];
-            var index = 0;
-            foreach (var item in expected.EnumerateArray())
+            var fits = new Dictionary<(int, int), bool>();
+            bool Fits(int i, int j)
             {
-                path.Add(PathSegment.Item(index++));
-                var bestCount = int.MaxValue;
-                var best = -1;
-                IReadOnlyList<Mismatch>? bestMismatches = null;
-                for (var j = 0; j < actualItems.Count && bestCount > 0; j++)
+                if (!fits.TryGetValue((i, j), out var fit))
                 {
-                    if (used[j])
-                    {
-                        continue;
-                    }
+                    fit = fits[(i, j)] = Probe(expectedItems[i], actualItems[j], path, i, 1).Count == 0;
+                }
 
-                    var probe = new Run(options with { MaxMismatches = 20 });
-                    probe.Compare(item, actualItems[j], [.. path]);
-                    if (probe.Mismatches.Count < bestCount)
+                return fit;
+            }
+
+            var expectedPartner = Enumerable.Repeat(-1, expectedItems.Count).ToArray();
+            var actualPartner = Enumerable.Repeat(-1, actualItems.Count).ToArray();
+            for (var i = 0; i < expectedItems.Count; i++)
+            {
+                for (var j = 0; j < actualItems.Count && expectedPartner[i] < 0; j++)
+                {
+                    if (actualPartner[j] < 0 && Fits(i, j))
                     {
-                        (bestCount, best, bestMismatches) = (probe.Mismatches.Count, j, probe.Mismatches);
+                        (expectedPartner[i], actualPartner[j]) = (j, i);
+                    }
+                }
+            }
+
+            bool Augment(int i, bool[] visited)
+            {
+                for (var j = 0; j < actualItems.Count; j++)
+                {
+                    if (!visited[j] && Fits(i, j))
+                    {
+                        visited[j] = true;
+                        if (actualPartner[j] < 0 || Augment(actualPartner[j], visited))
+                        {
+                            (expectedPartner[i], actualPartner[j]) = (j, i);
+                            return true;
+                        }
                     }
                 }
 
-                if (bestCount == 0)
+                return false;
+            }
+
+            for (var i = 0; i < expectedItems.Count; i++)
+            {
+                if (expectedPartner[i] < 0)
                 {
-                    used[best] = true;
+                    Augment(i, new bool[actualItems.Count]);
                 }
-                else if (best < 0)
+            }
+
+            // An actual item already shown as some expected item's nearest candidate is not listed again.
+            var named = new HashSet<int>();
+            for (var i = 0; i < expectedItems.Count && !Full; i++)
+            {
+                if (expectedPartner[i] >= 0)
                 {
-                    Add(path, "unmatched array item: no actual items left", Preview(item), null);
+                    continue;
+                }
+
+                path.Add(PathSegment.Item(i));
+                var candidates = Enumerable.Range(0, actualItems.Count).Where(j => actualPartner[j] < 0).ToList();
+                if (candidates.Count == 0)
+                {
+                    Add(path, "unmatched array item: no actual items left", Preview(expectedItems[i]), null);
                 }
                 else
                 {
-                    var first = bestMismatches![0];
+                    var (best, differences) = candidates
+                        .Select(j => (j, Probe(expectedItems[i], actualItems[j], path[..^1], i, 20)))
+                        .MinBy(c => c.Item2.Count);
+                    var first = differences[0];
+                    named.Add(best);
                     Add(path, $"unmatched array item: nearest candidate is item [{best}], which differs at {first.Path} ({first.Reason})",
-                        Preview(item), Preview(actualItems[best]));
+                        Preview(expectedItems[i]), Preview(actualItems[best]));
                 }
 
                 path.RemoveAt(path.Count - 1);
             }
 
-            if (options.Mode == MatchMode.Exact)
+            for (var j = 0; j < actualItems.Count; j++)
             {
-                for (var j = 0; j < actualItems.Count; j++)
+                if (actualPartner[j] < 0 && !named.Contains(j))
                 {
-                    if (!used[j] && actualItems.Count > expected.GetArrayLength())
-                    {
-                        path.Add(PathSegment.Item(j));
-                        Add(path, "unexpected array item", null, Preview(actualItems[j]));
-                        path.RemoveAt(path.Count - 1);
-                    }
+                    path.Add(PathSegment.Item(j));
+                    Add(path, "unexpected array item", null, Preview(actualItems[j]));
+                    path.RemoveAt(path.Count - 1);
                 }
             }
         }
 
+        private List<Mismatch> Probe(JsonElement expectedItem, JsonElement actualItem, List<PathSegment> arrayPath, int index, int cap)
+        {
+            var probe = new Run(options with { MaxMismatches = cap });
+            probe.Compare(expectedItem, actualItem, [.. arrayPath, PathSegment.Item(index)]);
+            return probe.Mismatches;
+        }
+
         private bool NumbersEqual(JsonElement expected, JsonElement actual)
         {
-            if (expected.TryGetDecimal(out var e) && actual.TryGetDecimal(out var a))
+            if (JsonNumber.Parse(expected.GetRawText()) == JsonNumber.Parse(actual.GetRawText()))
             {
-                return Math.Abs(e - a) <= options.Tolerance;
+                return true;
             }
 
-            return Math.Abs(expected.GetDouble() - actual.GetDouble()) <= (double)options.Tolerance;
+            if (options.Tolerance == 0)
+            {
+                return false;
+            }
+
+            var difference = Math.Abs(expected.GetDouble() - actual.GetDouble());
+            return !double.IsNaN(difference) && difference <= (double)options.Tolerance;
         }
 
         private void ApplyMatcher(string text, JsonElement actual, List<PathSegment> path)
@@ -309,7 +368,7 @@ public static class JsonMatcher
                 "notnull" => kind is JsonValueKind.Null or JsonValueKind.Undefined ? "expected a value other than null" : null,
                 "string" => kind == JsonValueKind.String ? null : "expected a string",
                 "number" => kind == JsonValueKind.Number ? null : "expected a number",
-                "integer" => kind == JsonValueKind.Number && actual.TryGetDecimal(out var d) && d == decimal.Truncate(d) ? null : "expected an integer",
+                "integer" => kind == JsonValueKind.Number && JsonNumber.Parse(actual.GetRawText()).IsInteger ? null : "expected an integer",
                 "boolean" => kind is JsonValueKind.True or JsonValueKind.False ? null : "expected a boolean",
                 "array" => kind == JsonValueKind.Array ? null : "expected an array",
                 "object" => kind == JsonValueKind.Object ? null : "expected an object",
@@ -337,9 +396,10 @@ public static class JsonMatcher
 
         private static string Unescape(string value) => value.StartsWith(@"\#", StringComparison.Ordinal) ? value[1..] : value;
 
+        /// <summary>ISO 8601 / RFC 3339 only: a date, optionally a time with seconds, fraction and offset.</summary>
         private static bool IsDateTime(string value) =>
-            value.Length >= 10 && char.IsDigit(value[0]) &&
-            DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _);
+            IsoDateTime().IsMatch(value) &&
+            DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind | DateTimeStyles.AssumeUniversal, out _);
 
         private static bool FullMatch(string pattern, string value)
         {
@@ -358,6 +418,6 @@ public static class JsonMatcher
         }
 
         private static string ShowWhiteSpace(string value) =>
-            JsonSerializer.Serialize(value.Replace(' ', '·').Replace("\t", "→").Replace("\r", "␍").Replace("\n", "␊"));
+            Quote(value.Replace(' ', '·').Replace("\t", "→").Replace("\r", "␍").Replace("\n", "␊"));
     }
 }

@@ -63,6 +63,25 @@ public sealed class JsonPathPattern
                 parts.Add(descendant ? new Part(Kind.Descendant, name == "*" ? null : name, -1)
                     : name == "*" ? new Part(Kind.AnyChild, null, -1) : new Part(Kind.Child, name, -1));
             }
+            else if (s[i] == '[' && i + 1 < s.Length && (s[i + 1] == '\'' || s[i + 1] == '"'))
+            {
+                // A quoted name may hold any character; a backslash escapes the quote or itself.
+                var quote = s[i + 1];
+                var name = new StringBuilder();
+                var k = i + 2;
+                for (; k < s.Length && s[k] != quote; k++)
+                {
+                    name.Append(s[k] == '\\' && k + 1 < s.Length ? s[++k] : s[k]);
+                }
+
+                if (k + 1 >= s.Length || s[k + 1] != ']')
+                {
+                    throw new FormatException($"'{source}' is not a valid JSONPath: the quoted name at position {i + 1} has no closing {quote}].");
+                }
+
+                parts.Add(new Part(Kind.Child, name.ToString(), -1));
+                i = k + 2;
+            }
             else if (s[i] == '[')
             {
                 var close = s.IndexOf(']', i);
@@ -79,10 +98,6 @@ public sealed class JsonPathPattern
                 else if (int.TryParse(inner, out var index) && index >= 0)
                 {
                     parts.Add(new Part(Kind.Index, null, index));
-                }
-                else if (inner.Length >= 2 && (inner[0] == '\'' || inner[0] == '"') && inner[^1] == inner[0])
-                {
-                    parts.Add(new Part(Kind.Child, inner[1..^1], -1));
                 }
                 else
                 {
@@ -157,7 +172,7 @@ public sealed class JsonPathPattern
             }
             else
             {
-                sb.Append("['").Append(segment.Key.Replace("'", "\\'")).Append("']");
+                sb.Append("['").Append(segment.Key.Replace("\\", "\\\\").Replace("'", "\\'")).Append("']");
             }
         }
 

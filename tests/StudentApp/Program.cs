@@ -1,7 +1,8 @@
 using System.Globalization;
 using Npgsql;
 
-// Modes: correct (default), wrong (a bug in every endpoint), never-listen, crash, xss, slow-start.
+// Modes: correct (default), wrong (a bug in every endpoint), never-listen, crash, xss, slow-start,
+// oom (eats memory until it is killed), flood (floods its output while serving correctly).
 var mode = Environment.GetEnvironmentVariable("STUDENT_APP_MODE") ?? "correct";
 Console.WriteLine($"student app starting in mode '{mode}'");
 switch (mode)
@@ -13,6 +14,28 @@ switch (mode)
         Console.WriteLine("initialising forever...");
         await Task.Delay(Timeout.Infinite);
         return 0;
+    case "oom":
+        // Native memory: the GC would refuse managed allocations before the container limit is reached.
+        while (true)
+        {
+            unsafe
+            {
+                const int Chunk = 16 * 1024 * 1024;
+                var block = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc(Chunk);
+                new Span<byte>(block, Chunk).Fill(1);
+            }
+        }
+
+    case "flood":
+        _ = Task.Run(() =>
+        {
+            var line = new string('x', 1000);
+            for (long i = 0; ; i++)
+            {
+                Console.WriteLine($"{i} {line}");
+            }
+        });
+        break;
     case "slow-start":
         await Task.Delay(TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("START_DELAY_SECONDS") ?? "3", CultureInfo.InvariantCulture)));
         break;

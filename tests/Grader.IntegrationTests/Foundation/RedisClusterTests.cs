@@ -1,9 +1,5 @@
 using Grader.IntegrationTests.Infrastructure;
 using Grader.Runners;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 using Orleans.Runtime;
 using StackExchange.Redis;
 
@@ -26,8 +22,8 @@ public sealed class RedisClusterTests : IAsyncLifetime
         await using var siloA = SiloProcess.Start(SiloSettings.For(hostA, _database, _cluster));
         await using var siloB = SiloProcess.Start(SiloSettings.For(hostB, _database, _cluster));
 
-        using var client = await ConnectClientAsync();
-        var grains = client.Services.GetRequiredService<IClusterClient>();
+        using var client = await ClusterClient.ConnectAsync(_cluster);
+        var grains = client.Grains();
         var management = grains.GetGrain<IManagementGrain>(0);
         var deadline = DateTime.UtcNow.AddSeconds(90);
         string[] active = [];
@@ -52,31 +48,6 @@ public sealed class RedisClusterTests : IAsyncLifetime
         var members = await StoredMembersAsync();
         Assert.Contains(members, m => m.Contains(hostA, StringComparison.Ordinal));
         Assert.Contains(members, m => m.Contains(hostB, StringComparison.Ordinal));
-    }
-
-    private async Task<IHost> ConnectClientAsync()
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (_cluster, _cluster));
-            client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(LocalStack.Get("Redis__Configuration")));
-        });
-        var host = builder.Build();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                await host.StartAsync();
-                return host;
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                // No gateway registered yet: the silos are still starting.
-                await Task.Delay(500);
-            }
-        }
     }
 
     /// <summary>What Redis itself holds for this cluster: the membership really lives there.</summary>
