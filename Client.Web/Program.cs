@@ -1,5 +1,6 @@
 using Grader.Configuration;
 using Grader.Web.Assignments;
+using Grader.Web.Evaluations;
 using Grader.Web.Health;
 using Grader.Web.Hosting;
 using Grader.Web.Status;
@@ -14,7 +15,9 @@ try
     app.UseExceptionHandler();
     app.MapGraderHealth();
     app.MapTasksApi();
+    app.MapTaskEventsApi();
     app.MapAssignmentsApi();
+    app.MapEvaluationsApi();
     app.MapStatusApi();
     app.Run();
     return 0;

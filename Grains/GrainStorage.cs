@@ -8,4 +8,5 @@ public static class GrainStorage
     public const string TaskState = "task";
     public const string QueueState = "queue";
     public const string AssignmentState = "assignment";
+    public const string EvaluationState = "evaluation";
 }

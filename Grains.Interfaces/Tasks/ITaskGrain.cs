@@ -24,6 +24,13 @@ public interface ITaskGrain : IGrainWithGuidKey, ITaskRunnerCallbacks
     /// <summary>Cancels a queued or running task; a terminal task is left as it is.</summary>
     [Alias("Cancel")]
     Task<TaskView?> CancelAsync(string requestedBy);
+
+    /// <summary>Starts (or renews) live updates; they lapse after a few minutes unless renewed.</summary>
+    [Alias("Subscribe")]
+    Task SubscribeAsync(ITaskObserver observer);
+
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(ITaskObserver observer);
 }
 
 /// <summary>What a runner tells the task as it works. Every call names its attempt, and a call for an

@@ -3,6 +3,7 @@ using Grader.Queue;
 using Grader.Runners;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Utilities;
 
 namespace Grader.Tasks;
 
@@ -13,10 +14,12 @@ public sealed partial class TaskGrain(
     [PersistentState(GrainStorage.TaskState, GrainStorage.Provider)] IPersistentState<TaskState> state,
     IOptions<TaskOptions> options,
     TaskTransitions transitions,
+    TaskReadModel readModel,
     ILogger<TaskGrain> logger) : Grain, ITaskGrain, IRemindable
 {
     private const string WatchdogReminder = "watchdog";
     private readonly TaskOptions _options = options.Value;
+    private readonly ObserverManager<ITaskObserver> _observers = new(TimeSpan.FromMinutes(3), logger);
     private TaskState S => state.State;
 
     private Guid Id => this.GetPrimaryKey();
@@ -182,10 +185,27 @@ public sealed partial class TaskGrain(
         }
     }
 
+    public Task SubscribeAsync(ITaskObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(ITaskObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Persists, then tells everyone who watches: local listeners, remote observers, the read model.</summary>
     private async Task SaveAsync()
     {
+        S.Revision++;
         await state.WriteStateAsync();
-        transitions.Publish(View());
+        var view = View();
+        transitions.Publish(view);
+        await _observers.Notify(o => o.OnTaskChangedAsync(view));
+        await readModel.WriteAsync(view, S.Revision);
     }
 
     private bool IsCurrent(int attempt) => S.Spec is not null && !S.Status.IsTerminal() && S.Status != GradingStatus.Queued && attempt == S.Attempt;

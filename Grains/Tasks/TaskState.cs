@@ -20,4 +20,7 @@ public sealed class TaskState
     [Id(13)] public bool OomKilled { get; set; }
     [Id(14)] public decimal MaxScore { get; set; }
     [Id(15)] public string? ImageDigest { get; set; }
+
+    /// <summary>Counts persisted transitions; the read model keeps only the highest it has seen.</summary>
+    [Id(16)] public long Revision { get; set; }
 }

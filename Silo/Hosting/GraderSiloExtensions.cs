@@ -43,6 +43,7 @@ public static class GraderSiloExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SchemaMigrator>());
         services.AddDockerRunner(configuration);
         services.AddSingleton<TaskTransitions>();
+        services.AddSingleton<TaskReadModel>();
 
         builder.UseOrleans(silo =>
         {

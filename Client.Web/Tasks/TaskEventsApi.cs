@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Grader.Tasks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Grader.Web.Tasks;
+
+/// <summary>Live progress as server-sent events: one <c>task</c> event with the whole view at once and
+/// after every persisted change, until the task finishes. Works in both web modes, because changes
+/// arrive through an Orleans observer rather than from this process's own silo.</summary>
+public static class TaskEventsApi
+{
+    private static readonly TimeSpan Renewal = TimeSpan.FromMinutes(1);
+
+    public static IEndpointRouteBuilder MapTaskEventsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/tasks/{id:guid}/events", StreamAsync);
+        return app;
+    }
+
+    public static async Task StreamAsync(Guid id, HttpContext context, IGrainFactory grains, IOptions<JsonOptions> json)
+    {
+        var grain = grains.GetGrain<ITaskGrain>(id);
+        var changes = Channel.CreateUnbounded<TaskView>(new UnboundedChannelOptions { SingleReader = true });
+        var relay = new ChannelObserver(changes.Writer);
+        var reference = grains.CreateObjectReference<ITaskObserver>(relay);
+        var ct = context.RequestAborted;
+        // Subscribe before reading, so no change falls between the first view and the stream.
+        await grain.SubscribeAsync(reference);
+        try
+        {
+            if (await grain.GetAsync() is not { } first)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            context.Response.Headers.ContentType = "text/event-stream";
+            context.Response.Headers.CacheControl = "no-cache";
+            context.Response.Headers["X-Accel-Buffering"] = "no";
+            await WriteAsync(context, first, json.Value.SerializerOptions, ct);
+            var view = first;
+            while (!view.Status.IsTerminal())
+            {
+                using var renew = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                renew.CancelAfter(Renewal);
+                try
+                {
+                    view = await changes.Reader.ReadAsync(renew.Token);
+                    await WriteAsync(context, view, json.Value.SerializerOptions, ct);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    await grain.SubscribeAsync(reference);
+                    await context.Response.WriteAsync(": still here\n\n", ct);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The browser went away.
+        }
+        finally
+        {
+            await grain.UnsubscribeAsync(reference);
+            grains.DeleteObjectReference<ITaskObserver>(reference);
+        }
+    }
+
+    private static async Task WriteAsync(HttpContext context, TaskView view, JsonSerializerOptions options, CancellationToken ct)
+    {
+        var shown = view.Spec.IncludePrivate ? view : view.ForStudent();
+        await context.Response.WriteAsync($"event: task\ndata: {JsonSerializer.Serialize(shown, options)}\n\n", ct);
+        await context.Response.Body.FlushAsync(ct);
+    }
+
+    private sealed class ChannelObserver(ChannelWriter<TaskView> writer) : ITaskObserver
+    {
+        public Task OnTaskChangedAsync(TaskView view)
+        {
+            writer.TryWrite(view);
+            return Task.CompletedTask;
+        }
+    }
+}

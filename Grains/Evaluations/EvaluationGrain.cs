@@ -1,0 +1,49 @@
+using Grader.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Grader.Evaluations;
+
+[GenerateSerializer, Alias("grader.EvaluationState")]
+public sealed class EvaluationState
+{
+    [Id(0)] public string? AssignmentId { get; set; }
+    [Id(1)] public string CreatedBy { get; set; } = "";
+    [Id(2)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(3)] public List<EvaluationEntry> Entries { get; set; } = [];
+}
+
+/// <summary>Turns a checked class list into staff tasks. The task ids are chosen and stored before any
+/// task is submitted, so a crash part-way is finished by calling Start again, never duplicated.</summary>
+public sealed partial class EvaluationGrain(
+    [PersistentState(GrainStorage.EvaluationState, GrainStorage.Provider)] IPersistentState<EvaluationState> state,
+    ILogger<EvaluationGrain> logger) : Grain, IEvaluationGrain
+{
+    public async Task<EvaluationView> StartAsync(string assignmentId, string createdBy, IReadOnlyList<EvaluationRow> rows)
+    {
+        if (state.State.AssignmentId is null)
+        {
+            state.State.AssignmentId = assignmentId;
+            state.State.CreatedBy = createdBy;
+            state.State.CreatedAt = DateTimeOffset.UtcNow;
+            state.State.Entries = rows.Select(r => new EvaluationEntry(r, Guid.NewGuid())).ToList();
+            await state.WriteStateAsync();
+            LogCreated(logger, this.GetPrimaryKey(), assignmentId, rows.Count, createdBy);
+        }
+
+        // Submitting is idempotent per task, so this also completes an earlier, interrupted start.
+        foreach (var entry in state.State.Entries)
+        {
+            await GrainFactory.GetGrain<ITaskGrain>(entry.TaskId).SubmitAsync(
+                new TaskSpec(entry.Row.UserId, state.State.AssignmentId, entry.Row.Image, IncludePrivate: true, Source: "evaluation"));
+        }
+
+        return View();
+    }
+
+    public Task<EvaluationView?> GetAsync() => Task.FromResult(state.State.AssignmentId is null ? null : View());
+
+    private EvaluationView View() => new(this.GetPrimaryKey(), state.State.AssignmentId!, state.State.CreatedBy, state.State.CreatedAt, state.State.Entries.ToList());
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evaluation {EvaluationId} of {AssignmentId}: {Rows} rows, by {CreatedBy}")]
+    private static partial void LogCreated(ILogger logger, Guid evaluationId, string assignmentId, int rows, string createdBy);
+}

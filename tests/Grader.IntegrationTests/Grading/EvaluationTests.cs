@@ -1,0 +1,72 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Grader.Tasks;
+
+namespace Grader.IntegrationTests.Grading;
+
+[Collection(GradingCollection.Name)]
+public sealed class EvaluationTests(GraderFixture grader) : IAsyncLifetime
+{
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => grader.AssertNothingLeftAsync();
+
+    [Fact]
+    public async Task ClassListRunsEveryStudentWithPrivateScenariosAndYieldsAProtocol()
+    {
+        await grader.DemoAssignmentAsync("evaluated");
+        var csv = $"Timestamp,Username,Docker image\n2024-10-01,ann,{grader.Image("correct")}\n2024-10-02,ben,{grader.Image("wrong")}\n";
+        var waits = new List<Task<TaskView>>();
+        void Watch(TaskView view)
+        {
+            // Subscribed before the upload: catch each evaluation task the moment it is queued.
+            if (view.Spec.Source == "evaluation" && view.Spec.AssignmentId == "evaluated" && view.Status == GradingStatus.Queued && view.Attempt == 0)
+            {
+                lock (waits)
+                {
+                    waits.Add(grader.Transitions.WaitForAsync(view.Id, v => v.Status.IsTerminal(), TimeSpan.FromMinutes(2)));
+                }
+            }
+        }
+
+        grader.Transitions.Changed += Watch;
+        HttpResponseMessage created;
+        try
+        {
+            created = await grader.Http.PostAsync("/api/evaluations?assignmentId=evaluated", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        }
+        finally
+        {
+            grader.Transitions.Changed -= Watch;
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        var finished = await Task.WhenAll(waits);
+        Assert.Equal(2, finished.Length);
+        Assert.All(finished, t => Assert.True(t.Spec.IncludePrivate));
+        var location = created.Headers.Location!.ToString();
+
+        var protocol = (await grader.Http.GetStringAsync($"{location}/protocol.csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("user,image,Timestamp,task,status,message,score,max_score,health,hello,list,create,missing,delete", protocol[0]);
+        Assert.StartsWith($"ann,{grader.Image("correct")},2024-10-01,", protocol[1]);
+        Assert.EndsWith(",Completed,,8,8,1,1,2,2,1,1", protocol[1]);
+        Assert.EndsWith(",Completed,,2,8,0 (failed),1,0 (failed),0 (failed),1,0 (failed)", protocol[2]);
+    }
+
+    [Fact]
+    public async Task ClassListWithABadLineIsRejectedWholeAndRunsNothing()
+    {
+        await grader.DemoAssignmentAsync("evaluated-bad");
+        var csv = $"user,image\nann,{grader.Image("correct")}\nben,not a valid image\n";
+
+        var response = await grader.Http.PostAsync("/api/evaluations?assignmentId=evaluated-bad", new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.StartsWith("line 3: ", problem.RootElement.GetProperty("errors").GetProperty("csv")[0].GetString());
+        var queued = await grader.Grains.GetGrain<Grader.Queue.ITaskQueueGrain>(0).GetLengthAsync();
+        Assert.Equal(0, queued);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Grader.IntegrationTests.Infrastructure;
+using Grader.Tasks;
+
+namespace Grader.IntegrationTests.Grading;
+
+[Collection(GradingCollection.Name)]
+public sealed class LiveProgressTests(GraderFixture grader) : IAsyncLifetime
+{
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => grader.AssertNothingLeftAsync();
+
+    [Fact]
+    public async Task EventStreamDeliversEveryPhaseAndStepSoonAfterTheRunnerReportsIt()
+    {
+        await grader.DemoAssignmentAsync("live");
+        var submitted = await grader.Http.PostAsJsonAsync("/api/tasks", new { assignmentId = "live", image = grader.Image("correct"), userId = "student-live" });
+        var id = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("task").GetProperty("id").GetGuid();
+
+        using var response = await grader.Http.GetAsync($"/api/tasks/{id}/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var received = new List<(TaskView View, DateTimeOffset At)>();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                received.Add((JsonSerializer.Deserialize<TaskView>(line["data: ".Length..], GraderFixture.Json)!, DateTimeOffset.UtcNow));
+            }
+        }
+
+        var last = received[^1].View;
+        Assert.Equal(GradingStatus.Completed, last.Status);
+        Assert.Equal(["pulling", "database", "starting", "probing", "testing"],
+            received.SelectMany(r => r.View.Phases).Select(p => p.Phase).Where(p => p is not "claimed" and not "completed").Distinct());
+        foreach (var step in last.Steps)
+        {
+            // The first event that carries this step, against the moment the runner finished it.
+            var firstSeen = received.First(r => r.View.Steps.Any(s => s.SameStepAs(step))).At;
+            Assert.InRange((firstSeen - step.ReportedAt).TotalMilliseconds, -50, 1000);
+        }
+
+        Assert.Equal("Completed", await LocalStack.ScalarAsync<string>(grader.StateDatabase, "SELECT status FROM task_summary WHERE task_id = @id", ("id", id)));
+        Assert.Equal(last.Score, await LocalStack.ScalarAsync<decimal>(grader.StateDatabase, "SELECT score FROM task_summary WHERE task_id = @id", ("id", id)));
+        Assert.Equal((long)last.Steps.Count, await LocalStack.ScalarAsync<long>(grader.StateDatabase,
+            "SELECT count(*) FROM step_verdict WHERE task_id = @id AND outcome = 'Passed'", ("id", id)));
+    }
+}
