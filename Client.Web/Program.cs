@@ -18,7 +18,9 @@ try
     app.MapTaskEventsApi();
     app.MapAssignmentsApi();
     app.MapEvaluationsApi();
+    app.MapGradesApi();
     app.MapStatusApi();
+    app.MapDashboardApi();
     app.Run();
     return 0;
 }

@@ -53,6 +53,17 @@ public sealed class EvaluationTests(GraderFixture grader) : IAsyncLifetime
         Assert.StartsWith($"ann,{grader.Image("correct")},2024-10-01,", protocol[1]);
         Assert.EndsWith(",Completed,,8,8,1,1,2,2,1,1", protocol[1]);
         Assert.EndsWith(",Completed,,2,8,0 (failed),1,0 (failed),0 (failed),1,0 (failed)", protocol[2]);
+
+        var grades = (await grader.Http.GetStringAsync("/api/assignments/evaluated/grades.csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("user,task,source,status,score,max_score,finished_at", grades[0]);
+        Assert.StartsWith("ann,", grades[1]);
+        Assert.Contains(",evaluation,Completed,8,8,", grades[1]);
+        Assert.Contains(",evaluation,Completed,2,8,", grades[2]);
+
+        using var dashboard = JsonDocument.Parse(await grader.Http.GetStringAsync("/api/dashboard"));
+        Assert.True(dashboard.RootElement.GetProperty("taskStatuses").GetProperty("Completed").GetInt64() >= 2);
+        Assert.True(dashboard.RootElement.GetProperty("stepOutcomes").GetProperty("Failed").GetInt64() >= 4);
+        Assert.Contains(dashboard.RootElement.GetProperty("mostActiveUsers").EnumerateArray(), u => u.GetProperty("userId").GetString() == "ben");
     }
 
     [Fact]
