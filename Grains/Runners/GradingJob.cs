@@ -50,14 +50,13 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         {
             var image = ImageReference.Parse(work.Spec.Image);
             await PhaseAsync("pulling", image.ToString());
-            using (var pullTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
-            {
-                pullTimeout.CancelAfter(services.Options.PullTimeout);
-                (imageId, digest) = await services.Docker.PullAsync(image, pullTimeout.Token);
-            }
-
             await PhaseAsync("database", assignment.DatabaseMode.ToString().ToLowerInvariant());
-            var login = await services.Database.CreateAsync(_names, assignment, ct);
+            // Independent of each other, so the registry check and the database clone overlap.
+            var pull = PullAsync(image, ct);
+            var sandbox = services.Database.CreateAsync(_names, assignment, ct);
+            await Task.WhenAll(pull, sandbox).ContinueWith(_ => { }, TaskScheduler.Default);
+            (imageId, digest) = await pull;
+            var login = await sandbox;
 
             await PhaseAsync("starting", null);
             var container = await services.Docker.StartAsync(
@@ -108,6 +107,13 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         }
 
         await ReportRetry.ExecuteAsync(async _ => await task.FinishAttemptAsync(work.Attempt, report), CancellationToken.None);
+    }
+
+    private async Task<(string ImageId, string? Digest)> PullAsync(ImageReference image, CancellationToken ct)
+    {
+        using var pullTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        pullTimeout.CancelAfter(services.Options.PullTimeout);
+        return await services.Docker.PullAsync(image, pullTimeout.Token);
     }
 
     private async Task RunScenariosAsync(Uri baseAddress, AssignmentDefinition assignment, CancellationToken ct)
@@ -188,8 +194,9 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
     /// (the reconciler removes what is left).</summary>
     private async Task CleanupAsync(string? containerId, string? imageId)
     {
-        await TryAsync("container", () => services.Docker.RemoveContainerAsync(containerId ?? _names.Name, CancellationToken.None));
-        await TryAsync("database", () => services.Database.DropAsync(_names.Name, CancellationToken.None));
+        await Task.WhenAll(
+            TryAsync("container", () => services.Docker.RemoveContainerAsync(containerId ?? _names.Name, CancellationToken.None)),
+            TryAsync("database", () => services.Database.DropAsync(_names.Name, CancellationToken.None)));
         if (imageId is not null && services.Options.ImageCleanup == ImageCleanupPolicy.RemoveAfterTask)
         {
             await TryAsync("image", () => services.Docker.RemoveImageAsync(imageId, CancellationToken.None));
