@@ -7,7 +7,8 @@ public sealed class AssignmentState
 }
 
 public sealed class AssignmentGrain(
-    [PersistentState(GrainStorage.AssignmentState, GrainStorage.Provider)] IPersistentState<AssignmentState> state)
+    [PersistentState(GrainStorage.AssignmentState, GrainStorage.Provider)] IPersistentState<AssignmentState> state,
+    AssignmentCatalog catalog)
     : Grain, IAssignmentGrain
 {
     public Task<AssignmentDefinition?> GetAsync() => Task.FromResult(state.State.Definition);
@@ -27,5 +28,6 @@ public sealed class AssignmentGrain(
 
         state.State.Definition = definition;
         await state.WriteStateAsync();
+        await catalog.WriteAsync(definition);
     }
 }

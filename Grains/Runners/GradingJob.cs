@@ -30,6 +30,8 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
 
     public int Attempt => work.Attempt;
 
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
     /// <summary>Stops the job; cleanup still runs. When the host is stopping, the attempt is reported
     /// as our failure, so the task goes back in line instead of being cancelled.</summary>
     public void Cancel(bool hostStopping = false)

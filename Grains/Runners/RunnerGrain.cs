@@ -74,7 +74,7 @@ public sealed partial class RunnerGrain(
     }
 
     public Task<RunnerStatus> GetStatusAsync() => Task.FromResult(new RunnerStatus(Host, silo.Name, Slots,
-        _jobs.Keys.Select(k => new RunningJob(k.TaskId, k.Attempt, DateTimeOffset.UtcNow)).ToList()));
+        _jobs.Values.Select(j => new RunningJob(j.TaskId, j.Attempt, j.StartedAt)).ToList()));
 
     public Task WakeAsync() => PumpAsync();
 

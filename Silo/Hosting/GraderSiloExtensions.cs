@@ -44,6 +44,7 @@ public static class GraderSiloExtensions
         services.AddDockerRunner(configuration);
         services.AddSingleton<TaskTransitions>();
         services.AddSingleton<TaskReadModel>();
+        services.AddSingleton<Grader.Assignments.AssignmentCatalog>();
 
         builder.UseOrleans(silo =>
         {

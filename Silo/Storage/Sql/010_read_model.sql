@@ -48,3 +48,12 @@ CREATE TABLE IF NOT EXISTS step_verdict (
     PRIMARY KEY (task_id, attempt, scenario_id, step_index)
 );
 CREATE INDEX IF NOT EXISTS step_verdict_by_outcome ON step_verdict (outcome, reported_at DESC);
+
+-- Assignments by id and title, for lists and the submit form (grain state alone cannot be listed).
+CREATE TABLE IF NOT EXISTS assignment_summary (
+    assignment_id text PRIMARY KEY,
+    title         text        NOT NULL,
+    database_mode text        NOT NULL,
+    scenarios     integer     NOT NULL,
+    updated_at    timestamptz NOT NULL DEFAULT now()
+);

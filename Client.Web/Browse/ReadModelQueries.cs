@@ -1,0 +1,87 @@
+using Grader.Database;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Grader.Web.Browse;
+
+public sealed record TaskRow(Guid TaskId, string UserId, string AssignmentId, string Image, string Source, string Status,
+    decimal Score, decimal MaxScore, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
+
+public sealed record AssignmentRow(string Id, string Title, string DatabaseMode, int Scenarios);
+
+/// <summary>What the pages filter by. Null means "any".</summary>
+public sealed record TaskFilter(string? UserId, string? AssignmentId, string? Status, DateOnly? From, DateOnly? To, string? Search, int Limit = 200);
+
+/// <summary>Lists and look-ups over the read model, for pages and exports. Every filter is a bound parameter.</summary>
+public sealed class ReadModelQueries(IOptions<DatabaseOptions> options) : IDisposable
+{
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString());
+
+    public async Task<IReadOnlyList<TaskRow>> TasksAsync(TaskFilter filter, CancellationToken ct)
+    {
+        await using var command = _dataSource.CreateCommand("""
+            SELECT task_id, user_id, assignment_id, image, source, status, score, max_score, created_at, finished_at
+            FROM task_summary
+            WHERE (@user::text IS NULL OR user_id = @user)
+              AND (@assignment::text IS NULL OR assignment_id = @assignment)
+              AND (@status::text IS NULL OR status = @status)
+              AND (@from::date IS NULL OR created_at >= @from::date)
+              AND (@to::date IS NULL OR created_at < @to::date + 1)
+              AND (@search::text IS NULL OR user_id ILIKE '%' || @search || '%' OR image ILIKE '%' || @search || '%')
+            ORDER BY created_at DESC
+            LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("user", (object?)filter.UserId ?? DBNull.Value);
+        command.Parameters.AddWithValue("assignment", (object?)filter.AssignmentId ?? DBNull.Value);
+        command.Parameters.AddWithValue("status", (object?)filter.Status ?? DBNull.Value);
+        command.Parameters.AddWithValue("from", (object?)filter.From ?? DBNull.Value);
+        command.Parameters.AddWithValue("to", (object?)filter.To ?? DBNull.Value);
+        command.Parameters.AddWithValue("search", filter.Search is { Length: > 0 } s ? EscapeLike(s) : DBNull.Value);
+        command.Parameters.AddWithValue("limit", Math.Clamp(filter.Limit, 1, 1000));
+        var rows = new List<TaskRow>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new TaskRow(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetDecimal(6), reader.GetDecimal(7), reader.GetFieldValue<DateTimeOffset>(8),
+                reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The image this user last submitted for this assignment, to prefill the form.</summary>
+    public async Task<string?> LastImageAsync(string userId, string assignmentId, CancellationToken ct)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT image FROM task_summary WHERE user_id = @user AND assignment_id = @assignment ORDER BY created_at DESC LIMIT 1");
+        command.Parameters.AddWithValue("user", userId);
+        command.Parameters.AddWithValue("assignment", assignmentId);
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
+    /// <summary>The assignment this user submitted for last, to preselect it.</summary>
+    public async Task<string?> LastAssignmentAsync(string userId, CancellationToken ct)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT assignment_id FROM task_summary WHERE user_id = @user ORDER BY created_at DESC LIMIT 1");
+        command.Parameters.AddWithValue("user", userId);
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
+    public async Task<IReadOnlyList<AssignmentRow>> AssignmentsAsync(CancellationToken ct)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT assignment_id, title, database_mode, scenarios FROM assignment_summary ORDER BY assignment_id");
+        var rows = new List<AssignmentRow>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new AssignmentRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3)));
+        }
+
+        return rows;
+    }
+
+    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    public void Dispose() => _dataSource.Dispose();
+}

@@ -1,0 +1,28 @@
+using Grader.Database;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Grader.Assignments;
+
+/// <summary>Keeps the assignment_summary table in step with assignment grains, so assignments can be listed.</summary>
+public sealed class AssignmentCatalog(IOptions<DatabaseOptions> options) : IDisposable
+{
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString());
+
+    public async Task WriteAsync(AssignmentDefinition assignment)
+    {
+        await using var command = _dataSource.CreateCommand("""
+            INSERT INTO assignment_summary (assignment_id, title, database_mode, scenarios, updated_at)
+            VALUES (@id, @title, @mode, @scenarios, now())
+            ON CONFLICT (assignment_id) DO UPDATE SET title = excluded.title, database_mode = excluded.database_mode,
+                scenarios = excluded.scenarios, updated_at = now()
+            """);
+        command.Parameters.AddWithValue("id", assignment.Id);
+        command.Parameters.AddWithValue("title", assignment.Title);
+        command.Parameters.AddWithValue("mode", assignment.DatabaseMode.ToString());
+        command.Parameters.AddWithValue("scenarios", assignment.Scenarios.Count);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public void Dispose() => _dataSource.Dispose();
+}
