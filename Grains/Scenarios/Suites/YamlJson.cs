@@ -133,6 +133,13 @@ internal static partial class YamlJson
         writer.WriteStringValue(text);
     }
 
+    /// <summary>True when the text, written as a plain YAML scalar, would still read as this string
+    /// (not as null, a boolean or a number); the writer quotes everything else.</summary>
+    public static bool ReadsBackAsString(string text) =>
+        text.Length > 0 && text is not ("~" or "null" or "Null" or "NULL" or "true" or "True" or "TRUE" or "false" or "False" or "FALSE")
+        && !JsonNumberPattern().IsMatch(text) && YamlNumber(text) is null && !text.Contains(".inf", StringComparison.OrdinalIgnoreCase)
+        && !text.Contains(".nan", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>YAML integers in other notations (+1, 007, 0x1F, 0o17) and floats such as .5 or 1.
     /// become plain JSON numbers.</summary>
     private static string? YamlNumber(string text)

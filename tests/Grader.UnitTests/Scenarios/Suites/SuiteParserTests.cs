@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Grader.Assignments;
 using Grader.Scenarios.Suites;
 
@@ -73,6 +74,20 @@ public class SuiteParserTests
         Assert.Equal("", scenario.Steps[2].Expect.JsonBody);
         // 10 points: 4 named by the first step, the other two share the remaining 6.
         Assert.Equal([4m, 3m, 3m], scenario.Steps.Select(s => s.Points));
+    }
+
+    [Fact]
+    public void WrittenSuiteReadsBackToTheSameScenarios()
+    {
+        var scenarios = SuiteParser.Parse(FlowSuite).Scenarios;
+
+        var yaml = SuiteWriter.Write(scenarios);
+        var again = SuiteParser.Parse(yaml, "written.yaml");
+
+        Assert.Empty(again.Errors);
+        Assert.Equal(JsonSerializer.Serialize(scenarios), JsonSerializer.Serialize(again.Scenarios));
+        Assert.Contains("code: \"007\"", yaml);
+        Assert.Contains("path: /v1/items/{{id}}", yaml);
     }
 
     [Fact]
