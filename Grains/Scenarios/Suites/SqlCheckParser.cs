@@ -5,7 +5,7 @@ namespace Grader.Scenarios.Suites;
 /// <summary>Reads a step's <c>sql</c> list: <c>title, query, params, rows, match, unordered, ignore</c>.</summary>
 internal static class SqlCheckParser
 {
-    private static readonly string[] Keys = ["title", "query", "params", "rows", "match", "unordered", "ignore"];
+    internal static readonly string[] Keys = ["title", "query", "params", "rows", "match", "unordered", "ignore"];
 
     public static List<SqlCheck> ParseAll(YamlSequenceAt list, string what, SuiteReport report, List<(string, YamlNodeAt)> uses)
     {

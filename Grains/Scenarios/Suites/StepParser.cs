@@ -15,11 +15,11 @@ internal sealed record ParsedStep(
 /// <summary>Reads one step: <c>title, request, expect, capture, points, timeout, retry, sql</c>.</summary>
 internal static class StepParser
 {
-    private static readonly string[] StepKeys = ["title", "request", "expect", "capture", "points", "timeout", "retry", "sql"];
-    private static readonly string[] RequestKeys = ["method", "path", "query", "headers", "json", "body"];
-    private static readonly string[] ExpectKeys = ["status", "headers", "body", "empty", "match", "ignore", "unordered", "tolerance"];
-    private static readonly string[] RetryKeys = ["attempts", "interval"];
-    private static readonly string[] CaptureKeys = ["json", "header"];
+    internal static readonly string[] StepKeys = ["title", "request", "expect", "capture", "points", "timeout", "retry", "sql"];
+    internal static readonly string[] RequestKeys = ["method", "path", "query", "headers", "json", "body"];
+    internal static readonly string[] ExpectKeys = ["status", "headers", "body", "empty", "match", "ignore", "unordered", "tolerance"];
+    internal static readonly string[] RetryKeys = ["attempts", "interval"];
+    internal static readonly string[] CaptureKeys = ["json", "header"];
 
     public static ParsedStep? Parse(YamlNodeAt node, StepKind kind, string what, SuiteReport report)
     {

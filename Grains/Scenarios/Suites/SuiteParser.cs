@@ -8,8 +8,8 @@ namespace Grader.Scenarios.Suites;
 /// file:line:column. The result's scenarios are only to be stored when there are no errors.</summary>
 public static class SuiteParser
 {
-    private static readonly string[] SuiteKeys = ["version", "scenarios"];
-    private static readonly string[] ScenarioKeys = ["id", "title", "visibility", "priority", "points", "setup", "steps", "teardown"];
+    internal static readonly string[] SuiteKeys = ["version", "scenarios"];
+    internal static readonly string[] ScenarioKeys = ["id", "title", "visibility", "priority", "points", "setup", "steps", "teardown"];
 
     public static SuiteParseResult Parse(string text, string file = "suite.yaml")
     {
