@@ -15,6 +15,7 @@ try
     app.MapGraderHealth();
     app.MapTasksApi();
     app.MapAssignmentsApi();
+    app.MapSuitesApi();
     app.MapStatusApi();
     app.Run();
     return 0;

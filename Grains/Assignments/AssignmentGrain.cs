@@ -1,9 +1,14 @@
+using Grader.Scenarios.Suites;
+
 namespace Grader.Assignments;
 
 [GenerateSerializer, Alias("grader.AssignmentState")]
 public sealed class AssignmentState
 {
     [Id(0)] public AssignmentDefinition? Definition { get; set; }
+
+    /// <summary>The suite file the scenarios came from, kept as written so staff get their comments back.</summary>
+    [Id(1)] public string? SuiteText { get; set; }
 }
 
 public sealed class AssignmentGrain(
@@ -26,6 +31,39 @@ public sealed class AssignmentGrain(
         }
 
         state.State.Definition = definition;
+        state.State.SuiteText = null;
         await state.WriteStateAsync();
     }
+
+    public async Task<SuiteUpdate> SetSuiteAsync(string text, string fileName)
+    {
+        if (state.State.Definition is not { } definition)
+        {
+            return Rejected($"assignment '{this.GetPrimaryKeyString()}' does not exist; create it before its suite");
+        }
+
+        var suite = SuiteParser.Parse(text, fileName);
+        if (!suite.IsValid)
+        {
+            return Rejected(suite.Errors.Select(e => e.ToString()).ToArray());
+        }
+
+        // The suite may be fine on its own and still not fit the assignment (SQL checks without a database).
+        var updated = definition with { Scenarios = suite.Scenarios.ToList() };
+        var errors = AssignmentValidator.Validate(updated);
+        if (errors.Count > 0)
+        {
+            return Rejected(errors.Select(e => $"{fileName}: {e}").ToArray());
+        }
+
+        state.State.Definition = updated;
+        state.State.SuiteText = text;
+        await state.WriteStateAsync();
+        return new SuiteUpdate(true, new List<string>(), updated.Scenarios.Count, updated.Scenarios.Sum(s => s.Points));
+    }
+
+    public Task<string?> GetSuiteAsync() => Task.FromResult(
+        state.State.Definition is not { } definition ? null : state.State.SuiteText ?? SuiteWriter.Write(definition.Scenarios));
+
+    private static SuiteUpdate Rejected(params string[] errors) => new(false, errors.ToList(), 0, 0);
 }
