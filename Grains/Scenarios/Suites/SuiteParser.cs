@@ -116,7 +116,7 @@ public static class SuiteParser
         var parsed = new List<ParsedStep>();
         for (var i = 0; i < list.Items.Count; i++)
         {
-            var what = $"{kind.ToString().ToLowerInvariant()} step {i + 1} of {scenario}";
+            var what = $"{(kind == StepKind.Step ? "" : kind.ToString().ToLowerInvariant() + " ")}step {i + 1} of {scenario}";
             var step = StepParser.Parse(list.Items[i], kind, what, report);
             if (step is null)
             {

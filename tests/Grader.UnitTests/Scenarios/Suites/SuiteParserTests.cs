@@ -112,7 +112,7 @@ public class SuiteParserTests
             steps:
               - request: { method: GET, path: / }
                 expcet: { status: 200 }
-        """, "suite.yaml:6:9: unknown key 'expcet' in step step 1 of scenario 'a' (did you mean 'expect'?); allowed: title, request, expect, capture, points, timeout, retry, sql")]
+        """, "suite.yaml:6:9: unknown key 'expcet' in step 1 of scenario 'a' (did you mean 'expect'?); allowed: title, request, expect, capture, points, timeout, retry, sql")]
     [InlineData("bad JSONPath", """
         version: 1
         scenarios:
@@ -145,7 +145,7 @@ public class SuiteParserTests
           - id: a
             steps:
               - request: { method: GET, path: "/items/{{itemId}}" }
-        """, "suite.yaml:5:39: {{itemId}} is used in step step 1 of scenario 'a' but no earlier step captures 'itemId'")]
+        """, "suite.yaml:5:39: {{itemId}} is used in step 1 of scenario 'a' but no earlier step captures 'itemId'")]
     [InlineData("capture defined only later", """
         version: 1
         scenarios:
@@ -154,7 +154,7 @@ public class SuiteParserTests
               - request: { method: POST, path: /items, json: { parent: "{{id}}" } }
               - request: { method: POST, path: /items }
                 capture: { id: $.id }
-        """, "suite.yaml:5:64: {{id}} is used in step step 1 of scenario 'a' but no earlier step captures 'id'")]
+        """, "suite.yaml:5:64: {{id}} is used in step 1 of scenario 'a' but no earlier step captures 'id'")]
     [InlineData("duplicate scenario id", """
         version: 1
         scenarios:
@@ -191,7 +191,7 @@ public class SuiteParserTests
           - id: a
             steps:
               - expect: { status: 200 }
-        """, "suite.yaml:5:9: step step 1 of scenario 'a' needs 'request'")]
+        """, "suite.yaml:5:9: step 1 of scenario 'a' needs 'request'")]
     [InlineData("bad method and path", """
         version: 1
         scenarios:
@@ -274,7 +274,7 @@ public class SuiteParserTests
 
         Assert.Equal([
             "items.yaml:4:17: visibility 'secret' must be 'public' or 'private'",
-            "items.yaml:6:39: {{nope}} is used in step step 1 of scenario 'a' but no earlier step captures 'nope'",
+            "items.yaml:6:39: {{nope}} is used in step 1 of scenario 'a' but no earlier step captures 'nope'",
             "items.yaml:7:27: status 999 is not an HTTP status code",
             "items.yaml:7:43: unknown matcher '#foo' (known: #array, #boolean, #datetime, #ignore, #integer, #notnull, #notpresent, #null, #number, #object, #present, #regex, #string, #uuid; write \\#foo for the literal text)",
             "items.yaml:7:60: match 'fuzzy' must be 'exact' or 'lenient'",
