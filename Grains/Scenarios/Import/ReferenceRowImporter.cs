@@ -140,30 +140,14 @@ public static class ReferenceRowImporter
         return Escape(node)?.ToJsonString() ?? "null";
     }
 
-    private static JsonNode? Escape(JsonNode? node)
+    private static JsonNode? Escape(JsonNode? node) => node switch
     {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var key in obj.Select(p => p.Key).ToList())
-                {
-                    obj[key] = Escape(obj[key]);
-                }
-
-                return obj;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
-                {
-                    array[i] = Escape(array[i]);
-                }
-
-                return array;
-            case JsonValue value when value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().StartsWith('#'):
-                return JsonValue.Create("\\" + value.GetValue<string>());
-            default:
-                return node?.DeepClone();
-        }
-    }
+        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Escape(p.Value)))),
+        JsonArray array => new JsonArray(array.Select(Escape).ToArray()),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().StartsWith('#') =>
+            JsonValue.Create("\\" + value.GetValue<string>()),
+        _ => node?.DeepClone(),
+    };
 
     /// <summary>The reference system removed these keys from the top level of both bodies.</summary>
     private static List<string>? IgnoredPaths(JsonNode? node, List<string> errors)

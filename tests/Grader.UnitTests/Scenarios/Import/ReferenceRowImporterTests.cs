@@ -12,7 +12,7 @@ public class ReferenceRowImporterTests
           {"id": 7, "url": "/v1/items", "method": "post", "body": {"name": "New"}, "status_code": 201,
            "response": {"id": 101, "name": "New", "created_at": "2024-01-01"}, "ignored_properties": ["created_at", "odd key"],
            "priority": 3, "is_public": false},
-          {"url": "v1/hello", "method": "GET", "body": null, "status_code": 200, "response": "{\"greeting\": \"#1 Arthur\"}",
+          {"url": "v1/hello", "method": "GET", "body": null, "status_code": 200, "response": "{\"greeting\": \"#1 Arthur\", \"list\": [{\"tag\": \"#x\"}]}",
            "ignored_properties": "", "priority": 9, "is_public": true}
         ]
         """;
@@ -44,8 +44,8 @@ public class ReferenceRowImporterTests
     {
         var hello = ReferenceRowImporter.FromJson(Rows).Scenarios[1];
 
-        Assert.Equal("""{"greeting":"\\#1 Arthur"}""", hello.Steps[0].Expect.JsonBody);
-        Assert.Empty(JsonMatcher.Match(hello.Steps[0].Expect.JsonBody!, """{"greeting":"#1 Arthur"}"""));
+        Assert.Equal("""{"greeting":"\\#1 Arthur","list":[{"tag":"\\#x"}]}""", hello.Steps[0].Expect.JsonBody);
+        Assert.Empty(JsonMatcher.Match(hello.Steps[0].Expect.JsonBody!, """{"greeting":"#1 Arthur","list":[{"tag":"#x"}]}"""));
     }
 
     [Fact]
