@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Grader.Assignments;
@@ -108,7 +109,7 @@ public static partial class JsonMatcher
                 return;
             }
 
-            if (expected.ValueKind == JsonValueKind.String && expected.GetString() is { } text && text.StartsWith('#'))
+            if (expected.ValueKind == JsonValueKind.String && MayBeMatcher(expected) && expected.GetString() is { } text && text.StartsWith('#'))
             {
                 ApplyMatcher(text, actual, path);
                 return;
@@ -152,7 +153,13 @@ public static partial class JsonMatcher
 
                     break;
                 case JsonValueKind.String:
-                    CompareStrings(Unescape(expected.GetString()!), actual.GetString()!, path);
+                    // Identical raw text is the common case and needs no decoding; a leading \# is
+                    // an escape, so such strings take the decoding path.
+                    if (!SameRawText(expected, actual) || StartsWithEscapedHash(expected))
+                    {
+                        CompareStrings(Unescape(expected.GetString()!), actual.GetString()!, path);
+                    }
+
                     break;
                 case JsonValueKind.True or JsonValueKind.False:
                     if (expected.ValueKind != actual.ValueKind)
@@ -182,6 +189,22 @@ public static partial class JsonMatcher
 
         private void CompareObjects(JsonElement expected, JsonElement actual, List<PathSegment> path)
         {
+            var found = 0;
+            foreach (var property in expected.EnumerateObject())
+            {
+                path.Add(PathSegment.Property(property.Name));
+                var present = actual.TryGetProperty(property.Name, out var value);
+                found += present ? 1 : 0;
+                Compare(property.Value, present ? value : default, path);
+                path.RemoveAt(path.Count - 1);
+            }
+
+            // Every actual key was expected when the counts agree, so only a surplus needs the key-by-key walk.
+            if (options.Mode == MatchMode.Lenient || found == actual.GetPropertyCount())
+            {
+                return;
+            }
+
             var actualKeys = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in actual.EnumerateObject())
             {
@@ -190,16 +213,7 @@ public static partial class JsonMatcher
 
             foreach (var property in expected.EnumerateObject())
             {
-                path.Add(PathSegment.Property(property.Name));
-                var actualValue = actual.TryGetProperty(property.Name, out var value) ? value : default;
-                Compare(property.Value, actualValue, path);
-                path.RemoveAt(path.Count - 1);
                 actualKeys.Remove(property.Name);
-            }
-
-            if (options.Mode == MatchMode.Lenient)
-            {
-                return;
             }
 
             foreach (var key in actualKeys)
@@ -224,10 +238,14 @@ public static partial class JsonMatcher
                 Add(path, $"array length mismatch: expected {expectedLength} items, got {actualLength}", expected, actual, null, null);
             }
 
-            for (var i = 0; i < Math.Min(expectedLength, actualLength); i++)
+            // Enumerators, not indexers: JsonElement's indexer walks from the start for arrays of
+            // objects, which made large bodies quadratic.
+            using var expectedItems = expected.EnumerateArray();
+            using var actualItems = actual.EnumerateArray();
+            for (var i = 0; expectedItems.MoveNext() && actualItems.MoveNext(); i++)
             {
                 path.Add(PathSegment.Item(i));
-                Compare(expected[i], actual[i], path);
+                Compare(expectedItems.Current, actualItems.Current, path);
                 path.RemoveAt(path.Count - 1);
             }
         }
@@ -337,7 +355,7 @@ public static partial class JsonMatcher
 
         private bool NumbersEqual(JsonElement expected, JsonElement actual)
         {
-            if (JsonNumber.Parse(expected.GetRawText()) == JsonNumber.Parse(actual.GetRawText()))
+            if (SameRawText(expected, actual) || JsonNumber.Parse(expected.GetRawText()) == JsonNumber.Parse(actual.GetRawText()))
             {
                 return true;
             }
@@ -439,6 +457,23 @@ public static partial class JsonMatcher
             {
                 return false;
             }
+        }
+
+        /// <summary>Compares the raw UTF-8 text of two values without allocating.</summary>
+        private static bool SameRawText(JsonElement a, JsonElement b) =>
+            JsonMarshal.GetRawUtf8Value(a).SequenceEqual(JsonMarshal.GetRawUtf8Value(b));
+
+        /// <summary>Cheap pre-check on the raw text ("#… or an escape that might decode to '#').</summary>
+        private static bool MayBeMatcher(JsonElement value)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(value);
+            return raw.Length > 1 && raw[1] is (byte)'#' or (byte)'\\';
+        }
+
+        private static bool StartsWithEscapedHash(JsonElement value)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(value);
+            return raw.Length > 2 && raw[1] == (byte)'\\';
         }
 
         private static string ShowWhiteSpace(string value) =>
