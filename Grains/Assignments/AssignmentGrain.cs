@@ -1,4 +1,5 @@
 using Grader.Scenarios.Suites;
+using Microsoft.Extensions.Logging;
 
 namespace Grader.Assignments;
 
@@ -11,8 +12,9 @@ public sealed class AssignmentState
     [Id(1)] public string? SuiteText { get; set; }
 }
 
-public sealed class AssignmentGrain(
-    [PersistentState(GrainStorage.AssignmentState, GrainStorage.Provider)] IPersistentState<AssignmentState> state)
+public sealed partial class AssignmentGrain(
+    [PersistentState(GrainStorage.AssignmentState, GrainStorage.Provider)] IPersistentState<AssignmentState> state,
+    ILogger<AssignmentGrain> logger)
     : Grain, IAssignmentGrain
 {
     public Task<AssignmentDefinition?> GetAsync() => Task.FromResult(state.State.Definition);
@@ -45,6 +47,7 @@ public sealed class AssignmentGrain(
         var suite = SuiteParser.Parse(text, fileName);
         if (!suite.IsValid)
         {
+            LogSuiteRejected(logger, definition.Id, fileName, suite.Errors.Count);
             return Rejected(suite.Errors.Select(e => e.ToString()).ToArray());
         }
 
@@ -53,17 +56,26 @@ public sealed class AssignmentGrain(
         var errors = AssignmentValidator.Validate(updated);
         if (errors.Count > 0)
         {
+            LogSuiteRejected(logger, definition.Id, fileName, errors.Count);
             return Rejected(errors.Select(e => $"{fileName}: {e}").ToArray());
         }
 
         state.State.Definition = updated;
         state.State.SuiteText = text;
         await state.WriteStateAsync();
-        return new SuiteUpdate(true, new List<string>(), updated.Scenarios.Count, updated.Scenarios.Sum(s => s.Points));
+        var points = updated.Scenarios.Sum(s => s.Points);
+        LogSuiteStored(logger, definition.Id, fileName, updated.Scenarios.Count, points);
+        return new SuiteUpdate(true, new List<string>(), updated.Scenarios.Count, points);
     }
 
     public Task<string?> GetSuiteAsync() => Task.FromResult(
         state.State.Definition is not { } definition ? null : state.State.SuiteText ?? SuiteWriter.Write(definition.Scenarios));
 
     private static SuiteUpdate Rejected(params string[] errors) => new(false, errors.ToList(), 0, 0);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Assignment {AssignmentId}: suite {File} stored with {Scenarios} scenarios worth {Points} points")]
+    private static partial void LogSuiteStored(ILogger logger, string assignmentId, string file, int scenarios, decimal points);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Assignment {AssignmentId}: suite {File} rejected with {Errors} errors; nothing stored")]
+    private static partial void LogSuiteRejected(ILogger logger, string assignmentId, string file, int errors);
 }
