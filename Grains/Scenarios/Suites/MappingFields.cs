@@ -63,7 +63,7 @@ internal sealed partial class MappingFields
         {
             case null:
                 return null;
-            case YamlScalarAt scalar when !scalar.IsNull || !scalar.IsPlain:
+            case YamlScalarAt { IsNull: false } scalar:
                 return scalar.Value;
             default:
                 _report.Error(node, $"'{key}' in {_what} must be text, not {Describe(node)}");

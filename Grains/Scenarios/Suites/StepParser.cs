@@ -18,8 +18,6 @@ internal static class StepParser
     internal static readonly string[] StepKeys = ["title", "request", "expect", "capture", "points", "timeout", "retry", "sql"];
     internal static readonly string[] RequestKeys = ["method", "path", "query", "headers", "json", "body"];
     internal static readonly string[] ExpectKeys = ["status", "headers", "body", "empty", "match", "ignore", "unordered", "tolerance"];
-    internal static readonly string[] RetryKeys = ["attempts", "interval"];
-    internal static readonly string[] CaptureKeys = ["json", "header"];
 
     public static ParsedStep? Parse(YamlNodeAt node, StepKind kind, string what, SuiteReport report)
     {
@@ -51,7 +49,7 @@ internal static class StepParser
             report.ErrorIf(fields.At("timeout"), SuiteRules.TimeoutSeconds(t));
         }
 
-        var captures = ParseCaptures(fields.Mapping("capture"), what, report);
+        var captures = CaptureParser.Parse(fields.Mapping("capture"), what, report);
         var sqlUses = new List<(string, YamlNodeAt)>();
         var sql = fields.Sequence("sql") is { } sqlNode ? SqlCheckParser.ParseAll(sqlNode, what, report, sqlUses) : null;
         if (request is null)
@@ -60,7 +58,7 @@ internal static class StepParser
         }
 
         var step = new ScenarioStep(request, expect, kind == StepKind.Step ? points ?? 1 : 0,
-            captures, timeout, ParseRetry(fields.Mapping("retry"), what, report), sql, fields.String("title"));
+            captures, timeout, CaptureParser.ParseRetry(fields.Mapping("retry"), what, report), sql, fields.String("title"));
         return new ParsedStep(step, uses, sqlUses, captures?.Select(c => c.Name).ToList() ?? [], points is not null);
     }
 
@@ -187,76 +185,6 @@ internal static class StepParser
         {
             report.Error(node, $"status must be an HTTP status code or a list of them, not {MappingFields.Describe(node)}");
         }
-    }
-
-    private static List<StepCapture>? ParseCaptures(YamlMappingAt? node, string what, SuiteReport report)
-    {
-        if (node is null)
-        {
-            return null;
-        }
-
-        var captures = new List<StepCapture>();
-        foreach (var (nameNode, source) in node.Entries)
-        {
-            if (nameNode is not YamlScalarAt { Value: var name })
-            {
-                report.Error(nameNode, "a capture's name must be plain text");
-                continue;
-            }
-
-            report.ErrorIf(nameNode, SuiteRules.VariableName(name));
-            if (captures.Any(c => c.Name == name))
-            {
-                report.Error(nameNode, $"'{name}' is captured twice in {what}");
-            }
-
-            switch (source)
-            {
-                case YamlScalarAt { IsNull: false } path:
-                    report.ErrorIf(path, SuiteRules.JsonPath(path.Value, singleValue: true) is { } error ? $"capture '{name}': {error}" : null);
-                    captures.Add(new StepCapture(name, JsonPath: path.Value));
-                    break;
-                case YamlMappingAt mapping:
-                    var fields = new MappingFields(mapping, $"capture '{name}'", CaptureKeys, report);
-                    var json = fields.String("json");
-                    var header = fields.String("header");
-                    if ((json is null) == (header is null))
-                    {
-                        report.Error(mapping, $"capture '{name}' needs exactly one of 'json' (a JSONPath into the body) or 'header'");
-                    }
-                    else if (json is not null)
-                    {
-                        report.ErrorIf(fields.At("json"), SuiteRules.JsonPath(json, singleValue: true) is { } pathError ? $"capture '{name}': {pathError}" : null);
-                    }
-                    else
-                    {
-                        report.ErrorIf(fields.At("header"), SuiteRules.HeaderName(header!));
-                    }
-
-                    captures.Add(new StepCapture(name, json, header));
-                    break;
-                default:
-                    report.Error(source, $"capture '{name}' must be a JSONPath such as $.id, or {{ header: Location }}");
-                    break;
-            }
-        }
-
-        return captures;
-    }
-
-    private static StepRetry? ParseRetry(YamlMappingAt? node, string what, SuiteReport report)
-    {
-        if (node is null)
-        {
-            return null;
-        }
-
-        var fields = new MappingFields(node, $"the retry of {what}", RetryKeys, report);
-        var attempts = fields.Int("attempts", required: true) ?? 1;
-        var interval = fields.Seconds("interval") ?? 1;
-        report.ErrorIf(node, SuiteRules.Retry(attempts, interval));
-        return new StepRetry(attempts, interval);
     }
 
     private static void NoteUses(string text, YamlNodeAt at, List<(string, YamlNodeAt)> uses) =>

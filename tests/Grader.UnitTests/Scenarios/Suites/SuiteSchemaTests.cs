@@ -16,7 +16,7 @@ public class SuiteSchemaTests
         { "step", StepParser.StepKeys },
         { "request", StepParser.RequestKeys },
         { "expect", StepParser.ExpectKeys },
-        { "retry", StepParser.RetryKeys },
+        { "retry", CaptureParser.RetryKeys },
         { "sqlCheck", SqlCheckParser.Keys },
     };
 
