@@ -17,6 +17,7 @@ try
     app.MapTasksApi();
     app.MapTaskEventsApi();
     app.MapAssignmentsApi();
+    app.MapSuitesApi();
     app.MapEvaluationsApi();
     app.MapGradesApi();
     app.MapStatusApi();

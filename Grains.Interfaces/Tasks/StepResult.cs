@@ -12,15 +12,39 @@ public enum StepOutcome
     Blocked,
 }
 
-/// <summary>One difference between expected and actual, located by JSONPath.</summary>
+/// <summary>Setup and teardown steps run like any other but are never scored.</summary>
+public enum StepKind
+{
+    Step,
+    Setup,
+    Teardown,
+}
+
+/// <summary>One difference between expected and actual, located by JSONPath (or <c>status</c>,
+/// <c>headers.Name</c>, <c>sql[n] $…</c>). Values are shown as JSON text; the types use JSON's
+/// vocabulary (object, array, string, number, boolean, null, missing) or what a matcher asks for.</summary>
 [GenerateSerializer, Immutable, Alias("grader.Mismatch")]
 public sealed record Mismatch(
     [property: Id(0)] string Path,
     [property: Id(1)] string Reason,
     [property: Id(2)] string? Expected,
-    [property: Id(3)] string? Actual);
+    [property: Id(3)] string? Actual,
+    [property: Id(4)] string? ExpectedType = null,
+    [property: Id(5)] string? ActualType = null)
+{
+    /// <summary>One line for logs and plain-text reports: where, why, expected and actual with types.</summary>
+    public override string ToString()
+    {
+        var expected = Expected is null && ExpectedType is null ? "" : $"; expected {Expected ?? "(nothing)"}{(ExpectedType is null ? "" : $" ({ExpectedType})")}";
+        var actual = Actual is null && ActualType is null ? "" : $", got {Actual ?? "(nothing)"}{(ActualType is null ? "" : $" ({ActualType})")}";
+        return $"{Path}: {Reason}{expected}{actual}";
+    }
+}
 
-/// <summary>The verdict of one step of one scenario in one attempt; keyed by (attempt, scenario, step).</summary>
+/// <summary>The verdict of one step of one scenario in one attempt; keyed by (attempt, scenario, kind, step).</summary>
+/// <param name="Request">The request line, e.g. <c>POST /v1/items</c>, with variables filled in.</param>
+/// <param name="Curl">The request as a curl command a student can paste, against localhost.</param>
+/// <param name="Captures">Variables this step captured, as JSON text.</param>
 [GenerateSerializer, Immutable, Alias("grader.StepResult")]
 public sealed record StepResult(
     [property: Id(0)] int Attempt,
@@ -37,8 +61,11 @@ public sealed record StepResult(
     [property: Id(11)] IReadOnlyList<Mismatch> Mismatches,
     [property: Id(12)] string? Message,
     [property: Id(13)] double DurationMs,
-    [property: Id(14)] DateTimeOffset ReportedAt)
+    [property: Id(14)] DateTimeOffset ReportedAt,
+    [property: Id(15)] StepKind Kind = StepKind.Step,
+    [property: Id(16)] string? Curl = null,
+    [property: Id(17)] IReadOnlyDictionary<string, string>? Captures = null)
 {
     public bool SameStepAs(StepResult other) =>
-        Attempt == other.Attempt && ScenarioId == other.ScenarioId && StepIndex == other.StepIndex;
+        Attempt == other.Attempt && ScenarioId == other.ScenarioId && Kind == other.Kind && StepIndex == other.StepIndex;
 }

@@ -39,7 +39,16 @@ public static class TaskViewRedaction
     {
         ContainerLogs = view.Steps.Any(s => s.IsPrivate) ? null : view.ContainerLogs,
         Steps = view.Steps.Select(s => s.IsPrivate
-            ? s with { Request = "(private)", ResponseBody = null, Mismatches = [], Message = null, StatusCode = null }
+            ? s with
+            {
+                Request = "(private)",
+                ResponseBody = null,
+                Mismatches = new List<Mismatch>(),
+                Message = null,
+                StatusCode = null,
+                Curl = null,
+                Captures = null,
+            }
             : s).ToList(),
     };
 }

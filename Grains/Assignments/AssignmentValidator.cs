@@ -1,14 +1,10 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Grader.Scenarios;
 
 namespace Grader.Assignments;
 
 /// <summary>Checks an assignment as a whole and lists every problem, so staff fix them in one go.</summary>
 public static partial class AssignmentValidator
 {
-    private static readonly HashSet<string> Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
-
     public static IReadOnlyList<string> Validate(AssignmentDefinition a)
     {
         var errors = new List<string>();
@@ -54,116 +50,10 @@ public static partial class AssignmentValidator
 
         foreach (var scenario in a.Scenarios)
         {
-            if (scenario.Steps.Count == 0)
-            {
-                errors.Add($"scenario '{scenario.Id}' has no steps");
-            }
-
-            for (var i = 0; i < scenario.Steps.Count; i++)
-            {
-                var where = $"scenario '{scenario.Id}' step {i + 1}";
-                var step = scenario.Steps[i];
-                if (!Methods.Contains(step.Request.Method.ToUpperInvariant()))
-                {
-                    errors.Add($"{where}: method '{step.Request.Method}' is not one of {string.Join(", ", Methods)}");
-                }
-
-                if (!step.Request.Path.StartsWith('/'))
-                {
-                    errors.Add($"{where}: path '{step.Request.Path}' must start with '/'");
-                }
-
-                CheckJson(step.Request.JsonBody, $"{where}: request body", errors);
-                if (!string.IsNullOrEmpty(step.Expect.JsonBody) && CheckJson(step.Expect.JsonBody, $"{where}: expected body", errors))
-                {
-                    using var expected = JsonDocument.Parse(step.Expect.JsonBody);
-                    CheckMatchers(expected.RootElement, [], $"{where}: expected body", errors);
-                }
-
-                foreach (var status in step.Expect.Status.Where(s => s is < 100 or > 599))
-                {
-                    errors.Add($"{where}: status {status} is not an HTTP status code");
-                }
-
-                foreach (var path in step.Expect.Ignore ?? [])
-                {
-                    try
-                    {
-                        JsonPathPattern.Parse(path);
-                    }
-                    catch (FormatException e)
-                    {
-                        errors.Add($"{where}: ignore: {e.Message}");
-                    }
-                }
-            }
+            ScenarioValidator.Validate(scenario, a.DatabaseMode, errors);
         }
 
         return errors;
-    }
-
-    private static bool CheckJson(string? json, string what, List<string> errors)
-    {
-        if (json is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            using var _ = JsonDocument.Parse(json);
-            return true;
-        }
-        catch (JsonException e)
-        {
-            errors.Add($"{what} is not valid JSON: {e.Message}");
-            return false;
-        }
-    }
-
-    /// <summary>A misspelt matcher would silently become a literal and fail every submission.</summary>
-    private static void CheckMatchers(JsonElement element, List<PathSegment> path, string what, List<string> errors)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    CheckMatchers(property.Value, [.. path, PathSegment.Property(property.Name)], what, errors);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    CheckMatchers(item, [.. path, PathSegment.Item(index++)], what, errors);
-                }
-
-                break;
-            case JsonValueKind.String when element.GetString() is ['#', ..] text:
-                var body = text.StartsWith("##", StringComparison.Ordinal) ? text[2..] : text[1..];
-                var space = body.IndexOf(' ');
-                var name = space < 0 ? body : body[..space];
-                var at = $"{what} at {JsonPathPattern.Render(path)}";
-                if (!JsonMatcher.MatcherNames.Contains(name))
-                {
-                    errors.Add($"{at}: unknown matcher '#{name}' (known: {string.Join(", ", JsonMatcher.MatcherNames.Order().Select(n => "#" + n))}; write \\#{name} for the literal text)");
-                }
-                else if (name == "regex")
-                {
-                    try
-                    {
-                        _ = new Regex(space < 0 ? "" : body[(space + 1)..], RegexOptions.None, TimeSpan.FromSeconds(1));
-                    }
-                    catch (ArgumentException e)
-                    {
-                        errors.Add($"{at}: the regex is invalid: {e.Message}");
-                    }
-                }
-
-                break;
-        }
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]

@@ -36,6 +36,9 @@ public sealed class DatabaseOptions
     [Range(1, 1000)]
     public int SandboxConnectionLimit { get; set; } = 20;
 
+    /// <summary>statement_timeout for a scenario's SQL checks on a student's database.</summary>
+    public TimeSpan SqlCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     public string ConnectionString(string? database = null) => new NpgsqlConnectionStringBuilder
     {
         Host = Host,

@@ -76,7 +76,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
             else
             {
                 await PhaseAsync("testing", $"ready after {probe.Elapsed.TotalMilliseconds:0} ms");
-                await RunScenariosAsync(new Uri($"http://{container.IpAddress}:{assignment.Port}/"), assignment, ct);
+                await RunScenariosAsync(new Uri($"http://{container.IpAddress}:{assignment.Port}/"), assignment, login?.Database, ct);
                 var outcome = await services.Docker.InspectAsync(container.Id, ct);
                 report = new AttemptReport(AttemptEnd.Tested, null, await LogsAsync(container.Id, ct),
                     outcome.ExitCode, outcome.OomKilled, digest);
@@ -118,9 +118,9 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         return await services.Docker.PullAsync(image, pullTimeout.Token);
     }
 
-    private async Task RunScenariosAsync(Uri baseAddress, AssignmentDefinition assignment, CancellationToken ct)
+    private async Task RunScenariosAsync(Uri baseAddress, AssignmentDefinition assignment, string? database, CancellationToken ct)
     {
-        var executor = services.CreateExecutor();
+        var executor = services.CreateExecutor(database, assignment.Port);
         var timeout = TimeSpan.FromSeconds(assignment.RequestTimeoutSeconds);
         foreach (var scenario in assignment.ScenariosFor(work.Spec.IncludePrivate))
         {

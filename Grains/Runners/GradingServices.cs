@@ -1,5 +1,7 @@
+using Grader.Database;
 using Grader.Sandbox;
 using Grader.Scenarios;
+using Grader.Scenarios.Execution;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +13,7 @@ public sealed class GradingServices(
     DatabaseSandbox database,
     IHttpClientFactory httpClients,
     IOptions<RunnerOptions> options,
+    IOptions<DatabaseOptions> databaseOptions,
     ILoggerFactory loggers)
 {
     public const string StudentHttpClient = "student-app";
@@ -25,5 +28,11 @@ public sealed class GradingServices(
 
     public ReadinessProbe CreateProbe() => new(httpClients.CreateClient(StudentHttpClient));
 
-    public ScenarioExecutor CreateExecutor() => new(httpClients.CreateClient(StudentHttpClient), options.Value.ResponseLimitBytes);
+    /// <param name="database">The attempt's database (its sandbox copy or the reference), for SQL checks.</param>
+    /// <param name="port">The app's port, for the curl commands students can run against their own copy.</param>
+    public ScenarioExecutor CreateExecutor(string? database, int port) => new(
+        httpClients.CreateClient(StudentHttpClient),
+        options.Value.ResponseLimitBytes,
+        database is null ? null : new SandboxSqlChecks(databaseOptions.Value, database),
+        new Uri($"http://localhost:{port}/"));
 }

@@ -139,6 +139,7 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
             new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = "5000" }, ct);
         var buffer = new byte[16 * 1024];
         var collected = new MemoryStream();
+        var cut = false;
         while (true)
         {
             var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, ct);
@@ -151,6 +152,8 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
             if (collected.Length > 4L * limitBytes)
             {
                 var tail = collected.ToArray()[^limitBytes..];
+                // Remember the cut: the trimmed buffer may end exactly at the limit.
+                cut = true;
                 collected = new MemoryStream();
                 collected.Write(tail);
             }
@@ -158,7 +161,7 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
 
         var bytes = collected.ToArray();
         var text = Encoding.UTF8.GetString(bytes.Length > limitBytes ? bytes[^limitBytes..] : bytes);
-        return bytes.Length > limitBytes ? "[… earlier output cut]\n" + text : text;
+        return cut || bytes.Length > limitBytes ? "[… earlier output cut]\n" + text : text;
     }
 
     public async Task RemoveContainerAsync(string idOrName, CancellationToken ct)

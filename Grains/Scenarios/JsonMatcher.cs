@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Grader.Assignments;
@@ -34,7 +35,8 @@ public static partial class JsonMatcher
         }
         catch (JsonException e)
         {
-            return [new Mismatch("$", "the response is not valid JSON: " + e.Message, Preview(expected.RootElement), Truncate(actualJson))];
+            return [new Mismatch("$", "the response is not valid JSON: " + e.Message, Preview(expected.RootElement), Truncate(actualJson),
+                TypeName(expected.RootElement.ValueKind), InvalidJsonType)];
         }
 
         using (actual)
@@ -44,6 +46,9 @@ public static partial class JsonMatcher
     }
 
     public static bool IsMatcher(string value) => value.StartsWith('#');
+
+    /// <summary>The actual type shown when a body is not JSON at all.</summary>
+    public const string InvalidJsonType = "invalid JSON";
 
     /// <summary>The matcher names a suite may use, for validation.</summary>
     public static IReadOnlySet<string> MatcherNames { get; } = new HashSet<string>(StringComparer.Ordinal)
@@ -83,13 +88,16 @@ public static partial class JsonMatcher
 
         private bool Full => Mismatches.Count >= options.MaxMismatches;
 
-        private void Add(List<PathSegment> path, string reason, string? expected, string? actual)
+        private void Add(List<PathSegment> path, string reason, string? expected, string? actual, string expectedType, string actualType)
         {
             if (!Full)
             {
-                Mismatches.Add(new Mismatch(JsonPathPattern.Render(path), reason, expected, actual));
+                Mismatches.Add(new Mismatch(JsonPathPattern.Render(path), reason, expected, actual, expectedType, actualType));
             }
         }
+
+        private void Add(List<PathSegment> path, string reason, JsonElement expected, JsonElement actual, string? expectedText, string? actualText) =>
+            Add(path, reason, expectedText, actualText, TypeName(expected.ValueKind), TypeName(actual.ValueKind));
 
         private bool Ignored(List<PathSegment> path) =>
             options.Ignore is { Count: > 0 } ignore && ignore.Any(p => p.Matches(path));
@@ -101,7 +109,7 @@ public static partial class JsonMatcher
                 return;
             }
 
-            if (expected.ValueKind == JsonValueKind.String && expected.GetString() is { } text && text.StartsWith('#'))
+            if (expected.ValueKind == JsonValueKind.String && MayBeMatcher(expected) && expected.GetString() is { } text && text.StartsWith('#'))
             {
                 ApplyMatcher(text, actual, path);
                 return;
@@ -109,7 +117,7 @@ public static partial class JsonMatcher
 
             if (actual.ValueKind == JsonValueKind.Undefined)
             {
-                Add(path, "missing key", Preview(expected), null);
+                Add(path, "missing key", expected, actual, Preview(expected), null);
                 return;
             }
 
@@ -117,7 +125,7 @@ public static partial class JsonMatcher
             var actualType = TypeName(actual.ValueKind);
             if (expectedType != actualType)
             {
-                Add(path, $"type mismatch: expected {expectedType}, got {actualType}", Preview(expected), Preview(actual));
+                Add(path, $"type mismatch: expected {expectedType}, got {actualType}", expected, actual, Preview(expected), Preview(actual));
                 return;
             }
 
@@ -140,17 +148,23 @@ public static partial class JsonMatcher
                 case JsonValueKind.Number:
                     if (!NumbersEqual(expected, actual))
                     {
-                        Add(path, "value mismatch", expected.GetRawText(), actual.GetRawText());
+                        Add(path, "value mismatch", expected, actual, expected.GetRawText(), actual.GetRawText());
                     }
 
                     break;
                 case JsonValueKind.String:
-                    CompareStrings(Unescape(expected.GetString()!), actual.GetString()!, path);
+                    // Identical raw text is the common case and needs no decoding; a leading \# is
+                    // an escape, so such strings take the decoding path.
+                    if (!SameRawText(expected, actual) || StartsWithEscapedHash(expected))
+                    {
+                        CompareStrings(Unescape(expected.GetString()!), actual.GetString()!, path);
+                    }
+
                     break;
                 case JsonValueKind.True or JsonValueKind.False:
                     if (expected.ValueKind != actual.ValueKind)
                     {
-                        Add(path, "value mismatch", expected.GetRawText(), actual.GetRawText());
+                        Add(path, "value mismatch", expected, actual, expected.GetRawText(), actual.GetRawText());
                     }
 
                     break;
@@ -166,15 +180,31 @@ public static partial class JsonMatcher
 
             if (string.Concat(expected.Where(c => !char.IsWhiteSpace(c))) == string.Concat(actual.Where(c => !char.IsWhiteSpace(c))))
             {
-                Add(path, "value mismatch: only white space differs", ShowWhiteSpace(expected), ShowWhiteSpace(actual));
+                Add(path, "value mismatch: only white space differs", ShowWhiteSpace(expected), ShowWhiteSpace(actual), "string", "string");
                 return;
             }
 
-            Add(path, "value mismatch", Quote(expected), Truncate(Quote(actual)));
+            Add(path, "value mismatch", Quote(expected), Truncate(Quote(actual)), "string", "string");
         }
 
         private void CompareObjects(JsonElement expected, JsonElement actual, List<PathSegment> path)
         {
+            var found = 0;
+            foreach (var property in expected.EnumerateObject())
+            {
+                path.Add(PathSegment.Property(property.Name));
+                var present = actual.TryGetProperty(property.Name, out var value);
+                found += present ? 1 : 0;
+                Compare(property.Value, present ? value : default, path);
+                path.RemoveAt(path.Count - 1);
+            }
+
+            // Every actual key was expected when the counts agree, so only a surplus needs the key-by-key walk.
+            if (options.Mode == MatchMode.Lenient || found == actual.GetPropertyCount())
+            {
+                return;
+            }
+
             var actualKeys = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in actual.EnumerateObject())
             {
@@ -183,16 +213,7 @@ public static partial class JsonMatcher
 
             foreach (var property in expected.EnumerateObject())
             {
-                path.Add(PathSegment.Property(property.Name));
-                var actualValue = actual.TryGetProperty(property.Name, out var value) ? value : default;
-                Compare(property.Value, actualValue, path);
-                path.RemoveAt(path.Count - 1);
                 actualKeys.Remove(property.Name);
-            }
-
-            if (options.Mode == MatchMode.Lenient)
-            {
-                return;
             }
 
             foreach (var key in actualKeys)
@@ -200,7 +221,8 @@ public static partial class JsonMatcher
                 path.Add(PathSegment.Property(key));
                 if (!Ignored(path))
                 {
-                    Add(path, "unexpected key", null, Preview(actual.GetProperty(key)));
+                    var value = actual.GetProperty(key);
+                    Add(path, "unexpected key", default, value, null, Preview(value));
                 }
 
                 path.RemoveAt(path.Count - 1);
@@ -213,13 +235,17 @@ public static partial class JsonMatcher
             var actualLength = actual.GetArrayLength();
             if (expectedLength != actualLength)
             {
-                Add(path, $"array length mismatch: expected {expectedLength} items, got {actualLength}", null, null);
+                Add(path, $"array length mismatch: expected {expectedLength} items, got {actualLength}", expected, actual, null, null);
             }
 
-            for (var i = 0; i < Math.Min(expectedLength, actualLength); i++)
+            // Enumerators, not indexers: JsonElement's indexer walks from the start for arrays of
+            // objects, which made large bodies quadratic.
+            using var expectedItems = expected.EnumerateArray();
+            using var actualItems = actual.EnumerateArray();
+            for (var i = 0; expectedItems.MoveNext() && actualItems.MoveNext(); i++)
             {
                 path.Add(PathSegment.Item(i));
-                Compare(expected[i], actual[i], path);
+                Compare(expectedItems.Current, actualItems.Current, path);
                 path.RemoveAt(path.Count - 1);
             }
         }
@@ -293,7 +319,7 @@ public static partial class JsonMatcher
                 var candidates = Enumerable.Range(0, actualItems.Count).Where(j => actualPartner[j] < 0).ToList();
                 if (candidates.Count == 0)
                 {
-                    Add(path, "unmatched array item: no actual items left", Preview(expectedItems[i]), null);
+                    Add(path, "unmatched array item: no actual items left", expectedItems[i], default, Preview(expectedItems[i]), null);
                 }
                 else
                 {
@@ -303,7 +329,7 @@ public static partial class JsonMatcher
                     var first = differences[0];
                     named.Add(best);
                     Add(path, $"unmatched array item: nearest candidate is item [{best}], which differs at {first.Path} ({first.Reason})",
-                        Preview(expectedItems[i]), Preview(actualItems[best]));
+                        expectedItems[i], actualItems[best], Preview(expectedItems[i]), Preview(actualItems[best]));
                 }
 
                 path.RemoveAt(path.Count - 1);
@@ -314,7 +340,7 @@ public static partial class JsonMatcher
                 if (actualPartner[j] < 0 && !named.Contains(j))
                 {
                     path.Add(PathSegment.Item(j));
-                    Add(path, "unexpected array item", null, Preview(actualItems[j]));
+                    Add(path, "unexpected array item", default, actualItems[j], null, Preview(actualItems[j]));
                     path.RemoveAt(path.Count - 1);
                 }
             }
@@ -329,7 +355,7 @@ public static partial class JsonMatcher
 
         private bool NumbersEqual(JsonElement expected, JsonElement actual)
         {
-            if (JsonNumber.Parse(expected.GetRawText()) == JsonNumber.Parse(actual.GetRawText()))
+            if (SameRawText(expected, actual) || JsonNumber.Parse(expected.GetRawText()) == JsonNumber.Parse(actual.GetRawText()))
             {
                 return true;
             }
@@ -345,7 +371,8 @@ public static partial class JsonMatcher
 
         private void ApplyMatcher(string text, JsonElement actual, List<PathSegment> path)
         {
-            if (text.StartsWith("##", StringComparison.Ordinal))
+            var optional = text.StartsWith("##", StringComparison.Ordinal);
+            if (optional)
             {
                 if (actual.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
                 {
@@ -387,8 +414,23 @@ public static partial class JsonMatcher
                 failure = "missing key";
             }
 
-            Add(path, failure, text, kind == JsonValueKind.Undefined ? null : Preview(actual));
+            var expectedType = MatcherType(name);
+            Add(path, failure, text, kind == JsonValueKind.Undefined ? null : Preview(actual),
+                optional ? expectedType + ", null or missing" : expectedType, TypeName(kind));
         }
+
+        /// <summary>The type a matcher asks for, shown next to the actual type.</summary>
+        private static string MatcherType(string name) => name switch
+        {
+            "ignore" or "present" => "any",
+            "notpresent" => "missing",
+            "notnull" => "any but null",
+            "uuid" => "string (UUID)",
+            "datetime" => "string (ISO 8601 date-time)",
+            "regex" => "string (pattern)",
+            "null" or "string" or "number" or "integer" or "boolean" or "array" or "object" => name,
+            _ => "string",
+        };
 
         /// <summary>An unknown '#word' is compared as plain text; suite validation rejects it earlier.</summary>
         private static string? Literal(string text, JsonElement actual) =>
@@ -415,6 +457,23 @@ public static partial class JsonMatcher
             {
                 return false;
             }
+        }
+
+        /// <summary>Compares the raw UTF-8 text of two values without allocating.</summary>
+        private static bool SameRawText(JsonElement a, JsonElement b) =>
+            JsonMarshal.GetRawUtf8Value(a).SequenceEqual(JsonMarshal.GetRawUtf8Value(b));
+
+        /// <summary>Cheap pre-check on the raw text ("#… or an escape that might decode to '#').</summary>
+        private static bool MayBeMatcher(JsonElement value)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(value);
+            return raw.Length > 1 && raw[1] is (byte)'#' or (byte)'\\';
+        }
+
+        private static bool StartsWithEscapedHash(JsonElement value)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(value);
+            return raw.Length > 2 && raw[1] == (byte)'\\';
         }
 
         private static string ShowWhiteSpace(string value) =>

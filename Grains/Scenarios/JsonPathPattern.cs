@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace Grader.Scenarios;
 
@@ -116,6 +117,40 @@ public sealed class JsonPathPattern
     }
 
     public bool Matches(IReadOnlyList<PathSegment> path) => Matches(path, 0, 0);
+
+    /// <summary>True when the path names at most one value: no wildcard and no descent, as captures need.</summary>
+    public bool IsSingleValue => _parts.All(p => p.Kind is Kind.Child or Kind.Index);
+
+    /// <summary>Finds the one value a single-value path names; false when it is not there.</summary>
+    public bool TrySelect(JsonElement root, out JsonElement value)
+    {
+        if (!IsSingleValue)
+        {
+            throw new InvalidOperationException($"'{Text}' can name more than one value.");
+        }
+
+        value = root;
+        foreach (var part in _parts)
+        {
+            if (part.Kind == Kind.Child)
+            {
+                if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(part.Name!, out value))
+                {
+                    return false;
+                }
+            }
+            else if (value.ValueKind != JsonValueKind.Array || part.Index >= value.GetArrayLength())
+            {
+                return false;
+            }
+            else
+            {
+                value = value[part.Index];
+            }
+        }
+
+        return true;
+    }
 
     private bool Matches(IReadOnlyList<PathSegment> path, int p, int q)
     {

@@ -1,133 +1,133 @@
-using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Grader.Assignments;
+using Grader.Scenarios.Execution;
 using Grader.Tasks;
 
 namespace Grader.Scenarios;
 
-/// <summary>Sends a scenario's requests to the student's app and judges each answer. Every step
-/// produces a result, including empty bodies (204, an empty 404), which the reference system skipped.</summary>
-public sealed class ScenarioExecutor(HttpClient http, int responseLimitBytes)
+/// <summary>Runs a scenario against the student's app: setup, the scored steps, then teardown, sharing
+/// captured variables. Every step produces a result, including empty bodies (204, an empty 404), which
+/// the reference system skipped. A step that needs a value a failed step should have captured is
+/// reported blocked; when setup fails, every scored step is.</summary>
+/// <param name="displayBase">Where the student runs the app themselves (http://localhost:port/), for curl.</param>
+public sealed class ScenarioExecutor(HttpClient http, int responseLimitBytes, ISqlChecks? sqlChecks = null, Uri? displayBase = null)
 {
+    private readonly StepRunner _runner = new(http, responseLimitBytes, sqlChecks);
+
     public async IAsyncEnumerable<StepResult> RunAsync(Uri baseAddress, Scenario scenario, int attempt, TimeSpan requestTimeout,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
+        var context = new Context(scenario, attempt, baseAddress, requestTimeout);
+        string? setupFailed = null;
+        var setup = scenario.Setup ?? [];
+        for (var i = 0; i < setup.Count; i++)
+        {
+            var result = await RunOrBlockAsync(context, StepKind.Setup, i, setup[i], null, ct);
+            if (result.Outcome != StepOutcome.Passed)
+            {
+                setupFailed ??= $"Blocked: setup step {i + 1} did not pass ({result.Outcome.ToString().ToLowerInvariant()}).";
+            }
+
+            yield return result;
+        }
+
         for (var i = 0; i < scenario.Steps.Count; i++)
         {
-            yield return await RunStepAsync(baseAddress, scenario, i, attempt, requestTimeout, ct);
+            yield return await RunOrBlockAsync(context, StepKind.Step, i, scenario.Steps[i], setupFailed, ct);
+        }
+
+        var teardown = scenario.Teardown ?? [];
+        for (var i = 0; i < teardown.Count; i++)
+        {
+            // Teardown runs even after failures: it exists to clean up whatever did happen.
+            yield return await RunOrBlockAsync(context, StepKind.Teardown, i, teardown[i], null, ct);
         }
     }
 
-    private async Task<StepResult> RunStepAsync(Uri baseAddress, Scenario scenario, int index, int attempt, TimeSpan timeout, CancellationToken ct)
+    private async Task<StepResult> RunOrBlockAsync(Context context, StepKind kind, int index, ScenarioStep step, string? blockedBecause, CancellationToken ct)
     {
-        var step = scenario.Steps[index];
-        var title = scenario.Steps.Count == 1 ? scenario.Title : $"{scenario.Title} (step {index + 1})";
-        var requestLine = $"{step.Request.Method.ToUpperInvariant()} {step.Request.Path}";
-        StepResult Result(StepOutcome outcome, int? status, string? body, IReadOnlyList<Mismatch> mismatches, string? message, TimeSpan elapsed) =>
-            new(attempt, scenario.Id, index, title, !scenario.IsPublic, outcome, outcome == StepOutcome.Passed ? step.Points : 0, step.Points,
-                requestLine, status, body, mismatches, message, elapsed.TotalMilliseconds, DateTimeOffset.UtcNow);
-
-        using var request = new HttpRequestMessage(new HttpMethod(step.Request.Method.ToUpperInvariant()), new Uri(baseAddress, step.Request.Path.TrimStart('/')));
-        if (step.Request.JsonBody is not null)
+        var ownCaptures = (step.Captures ?? []).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var needed = StepVariables.NeededBefore(step).Concat(StepVariables.NeededBySqlChecks(step).Where(n => !ownCaptures.Contains(n)));
+        blockedBecause ??= needed.Select(context.WhyUnavailable).FirstOrDefault(reason => reason is not null);
+        if (blockedBecause is not null)
         {
-            request.Content = new StringContent(step.Request.JsonBody, Encoding.UTF8, "application/json");
+            context.Lose(step, $"{Label(kind, index, step)}, which was blocked");
+            return context.Result(kind, index, step, StepOutcome.Blocked, $"{step.Request.Method.ToUpperInvariant()} {step.Request.Path}",
+                null, null, [], blockedBecause, TimeSpan.Zero, null, null);
         }
 
-        foreach (var (name, value) in step.Request.Headers ?? new Dictionary<string, string>())
+        var run = await _runner.RunAsync(step, context.Values, context.BaseAddress, context.RequestTimeout, ct);
+        if (run.Outcome == StepOutcome.Passed)
         {
-            request.Headers.TryAddWithoutValidation(name, value);
+            context.Keep(run.Captured);
+        }
+        else
+        {
+            context.Lose(step, $"{Label(kind, index, step)}, which {(run.Outcome == StepOutcome.Failed ? "failed" : "ended with " + run.Outcome.ToString().ToLowerInvariant())}");
         }
 
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(timeout);
-        var clock = Stopwatch.StartNew();
-        int status;
-        string body;
-        try
-        {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
-            status = (int)response.StatusCode;
-            body = await ReadCappedAsync(response, deadline.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return Result(StepOutcome.Timeout, null, null, [], $"No complete answer within {timeout.TotalSeconds:0.#} s.", clock.Elapsed);
-        }
-        catch (HttpRequestException e)
-        {
-            return Result(StepOutcome.Error, null, null, [], $"The request failed: {e.Message}{(e.InnerException is { } inner ? " (" + inner.Message + ")" : "")}", clock.Elapsed);
-        }
-
-        var elapsed = clock.Elapsed;
-        var shownBody = body.Length > responseLimitBytes ? body[..responseLimitBytes] + $"… ({body.Length} chars)" : body;
-        var mismatches = new List<Mismatch>();
-        var expect = step.Expect;
-        if (expect.Status.Count > 0 && !expect.Status.Contains(status))
-        {
-            mismatches.Add(new Mismatch("status", "status code mismatch", string.Join(" or ", expect.Status), status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-
-        if (expect.JsonBody is not null)
-        {
-            if (expect.JsonBody.Length == 0)
-            {
-                if (body.Length > 0)
-                {
-                    mismatches.Add(new Mismatch("$", "expected an empty body", "(empty)", Truncate(body)));
-                }
-            }
-            else if (body.Trim().Length == 0)
-            {
-                mismatches.Add(new Mismatch("$", "expected a JSON body, got an empty one", Truncate(expect.JsonBody), "(empty)"));
-            }
-            else
-            {
-                try
-                {
-                    using var actual = JsonDocument.Parse(body);
-                    using var expected = JsonDocument.Parse(expect.JsonBody);
-                    var options = new MatchOptions(expect.Match, expect.Ignore?.Select(JsonPathPattern.Parse).ToList());
-                    mismatches.AddRange(JsonMatcher.Match(expected.RootElement, actual.RootElement, options));
-                }
-                catch (JsonException e)
-                {
-                    return Result(StepOutcome.Error, status, shownBody, mismatches, $"The response is not valid JSON: {e.Message}", elapsed);
-                }
-            }
-        }
-
-        return mismatches.Count == 0
-            ? Result(StepOutcome.Passed, status, shownBody, [], null, elapsed)
-            : Result(StepOutcome.Failed, status, shownBody, mismatches, Summarise(mismatches), elapsed);
+        var body = run.Response?.Body;
+        var shownBody = body is not null && body.Length > responseLimitBytes ? body[..responseLimitBytes] + $"… ({body.Length} chars)" : body;
+        var curl = run.Outcome == StepOutcome.Passed ? null : CurlCommand.For(run.Request, displayBase ?? new Uri("http://localhost:8000/"));
+        var captures = run.Captured.Count == 0 ? null : run.Captured.ToDictionary(c => c.Key, c => c.Value.GetRawText());
+        return context.Result(kind, index, step, run.Outcome, run.Request.Line, run.Response?.Status, shownBody, run.Mismatches, run.Message,
+            run.Elapsed, curl, captures);
     }
 
-    private static string Summarise(List<Mismatch> mismatches) =>
-        mismatches.Count == 1 && mismatches[0].Path == "status"
-            ? $"Invalid HTTP status code (received {mismatches[0].Actual}, expected {mismatches[0].Expected})."
-            : $"{mismatches.Count} difference{(mismatches.Count == 1 ? "" : "s")} from the expected answer.";
+    private static string Label(StepKind kind, int index, ScenarioStep step) =>
+        $"{(kind == StepKind.Step ? "step" : kind.ToString().ToLowerInvariant() + " step")} {index + 1}{(step.Title is null ? "" : $" ({step.Title})")}";
 
-    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
-
-    /// <summary>Reads at most a few times the shown limit: enough to judge, bounded against floods.</summary>
-    private async Task<string> ReadCappedAsync(HttpResponseMessage response, CancellationToken ct)
+    /// <summary>One scenario run's variables: values captured by passed steps, and for names whose latest
+    /// producer did not pass, which step that was (so a blocked step can say why).</summary>
+    private sealed class Context(Scenario scenario, int attempt, Uri baseAddress, TimeSpan requestTimeout)
     {
-        var cap = Math.Max(responseLimitBytes * 64, 4 * 1024 * 1024);
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+        private readonly Dictionary<string, string> _lost = new(StringComparer.Ordinal);
+
+        public Dictionary<string, JsonElement> Values { get; } = new(StringComparer.Ordinal);
+
+        public Uri BaseAddress => baseAddress;
+
+        public TimeSpan RequestTimeout => requestTimeout;
+
+        public string? WhyUnavailable(string name) =>
+            Values.ContainsKey(name) ? null
+            : _lost.TryGetValue(name, out var producer) ? $"Blocked: needs {{{{{name}}}}} from {producer}."
+            : $"Blocked: needs {{{{{name}}}}}, which no earlier step captured.";
+
+        public void Keep(Dictionary<string, JsonElement> captured)
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > cap)
+            foreach (var (name, value) in captured)
             {
-                throw new HttpRequestException($"the response is larger than {cap / 1024 / 1024} MB");
+                Values[name] = value;
+                _lost.Remove(name);
             }
         }
 
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        public void Lose(ScenarioStep step, string producer)
+        {
+            foreach (var capture in step.Captures ?? [])
+            {
+                Values.Remove(capture.Name);
+                _lost[capture.Name] = producer;
+            }
+        }
+
+        public StepResult Result(StepKind kind, int index, ScenarioStep step, StepOutcome outcome, string request, int? status, string? body,
+            IReadOnlyList<Mismatch> mismatches, string? message, TimeSpan elapsed, string? curl, Dictionary<string, string>? captures)
+        {
+            var maxPoints = kind == StepKind.Step ? step.Points : 0;
+            return new StepResult(attempt, scenario.Id, index, Title(kind, index, step), !scenario.IsPublic, outcome,
+                outcome == StepOutcome.Passed ? maxPoints : 0, maxPoints, request, status, body, mismatches.ToList(), message,
+                elapsed.TotalMilliseconds, DateTimeOffset.UtcNow, kind, curl, captures);
+        }
+
+        private string Title(StepKind kind, int index, ScenarioStep step) => kind switch
+        {
+            StepKind.Setup => $"{scenario.Title} (setup {index + 1}{(step.Title is null ? "" : ": " + step.Title)})",
+            StepKind.Teardown => $"{scenario.Title} (teardown {index + 1}{(step.Title is null ? "" : ": " + step.Title)})",
+            _ when step.Title is not null => $"{scenario.Title}: {step.Title}",
+            _ when scenario.Steps.Count == 1 => scenario.Title,
+            _ => $"{scenario.Title} (step {index + 1})",
+        };
     }
 }

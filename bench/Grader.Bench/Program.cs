@@ -1,18 +1,22 @@
 using System.Globalization;
+using Grader.Bench.Matcher;
 using Grader.Bench.Pipeline;
 
-// Benchmarks report numbers; they are not tests and nothing runs them in CI.
-//   dotnet run -c Release --project bench/Grader.Bench -- pipeline [runs]
+// Benchmarks that are run by hand, never by the tests:
+//   dotnet run -c Release --project bench/Grader.Bench -- matcher [--size-mb N] [--seconds S]
+//   dotnet run -c Release --project bench/Grader.Bench -- pipeline [runs]   (needs infra/stack.sh up and infra/images/build.sh)
 var command = args.FirstOrDefault() ?? "help";
-var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
-return command switch
+switch (command)
 {
-    "pipeline" => await PipelineBenchmark.RunAsync(runs),
-    _ => Usage(),
-};
-
-static int Usage()
-{
-    Console.Error.WriteLine("usage: Grader.Bench pipeline [runs]");
-    return 2;
+    case "matcher":
+        return MatcherBenchmark.Run(args.Skip(1).ToArray());
+    case "pipeline":
+        return await PipelineBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
+    default:
+        Console.Error.WriteLine("""
+            usage: Grader.Bench <benchmark> [options]
+              matcher [--size-mb N] [--seconds S]   JSON matcher throughput on ~N MB response bodies next to a plain System.Text.Json parse
+              pipeline [runs]                       the grader's overhead per task next to the bare engine floor (real stack)
+            """);
+        return command is "help" or "--help" or "-h" ? 0 : 2;
 }

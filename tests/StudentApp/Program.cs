@@ -2,7 +2,8 @@ using System.Globalization;
 using Npgsql;
 
 // Modes: correct (default), wrong (a bug in every endpoint), never-listen, crash, xss, slow-start,
-// oom (eats memory until it is killed), flood (floods its output while serving correctly).
+// oom (eats memory until it is killed), flood (floods its output while serving correctly),
+// flow-bugs (one bug in the item life cycle, chosen by FLOW_BUG: post, get, sql-row, delete, gone, sql-no-row).
 var mode = Environment.GetEnvironmentVariable("STUDENT_APP_MODE") ?? "correct";
 Console.WriteLine($"student app starting in mode '{mode}'");
 switch (mode)
@@ -56,6 +57,10 @@ var connectionString = new NpgsqlConnectionStringBuilder
 builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
 var app = builder.Build();
 var wrong = mode == "wrong";
+var flowBug = mode == "flow-bugs" ? Environment.GetEnvironmentVariable("FLOW_BUG") ?? "" : "";
+Console.WriteLine($"flow bug: '{flowBug}'");
+// sql-no-row: DELETE only hides the item from the API; the row stays in the database.
+var hidden = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
 var xss = mode == "xss";
 const string Payload = "<img src=x onerror=alert(1)><script>window.__xss=1;alert(2)</script>";
 if (xss)
@@ -97,11 +102,12 @@ app.MapGet("/v1/items", async (NpgsqlDataSource db) =>
 app.MapPost("/v1/items", async (NewItem item, NpgsqlDataSource db) =>
 {
     await using var cmd = db.CreateCommand("INSERT INTO items (name, tags) VALUES ($1, $2) RETURNING id, name, tags, created_at");
-    cmd.Parameters.Add(new NpgsqlParameter { Value = wrong ? item.Name.ToUpperInvariant() : item.Name });
+    // sql-row: the stored name gets a trailing space that the API trims away again.
+    cmd.Parameters.Add(new NpgsqlParameter { Value = wrong ? item.Name.ToUpperInvariant() : flowBug == "sql-row" ? item.Name + " " : item.Name });
     cmd.Parameters.Add(new NpgsqlParameter { Value = (item.Tags ?? []).Reverse().ToArray() });
     await using var reader = await cmd.ExecuteReaderAsync();
     await reader.ReadAsync();
-    return wrong ? Results.Json(Item(reader)) : Results.Json(Item(reader), statusCode: 201);
+    return wrong || flowBug == "post" ? Results.Json(Item(reader)) : Results.Json(Item(reader), statusCode: 201);
 });
 
 app.MapGet("/v1/items/{id:int}", async (int id, NpgsqlDataSource db) =>
@@ -109,7 +115,20 @@ app.MapGet("/v1/items/{id:int}", async (int id, NpgsqlDataSource db) =>
     await using var cmd = db.CreateCommand("SELECT id, name, tags, created_at FROM items WHERE id = $1");
     cmd.Parameters.Add(new NpgsqlParameter { Value = id });
     await using var reader = await cmd.ExecuteReaderAsync();
-    return await reader.ReadAsync() ? Results.Json(Item(reader)) : Results.Json(new Dictionary<string, object?> { ["error"] = "not found" }, statusCode: 404);
+    if (!hidden.ContainsKey(id) && await reader.ReadAsync())
+    {
+        var found = Item(reader);
+        if (flowBug == "get")
+        {
+            // A local date format, and the last tag lost.
+            found["created_at"] = reader.GetFieldValue<DateTimeOffset>(3).ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture);
+            found["tags"] = ((string[])found["tags"]!)[..^1];
+        }
+
+        return Results.Json(found);
+    }
+
+    return flowBug == "gone" ? Results.Json<object?>(null) : Results.Json(new Dictionary<string, object?> { ["error"] = "not found" }, statusCode: 404);
 });
 
 app.MapDelete("/v1/items/{id:int}", async (int id, NpgsqlDataSource db) =>
@@ -119,9 +138,18 @@ app.MapDelete("/v1/items/{id:int}", async (int id, NpgsqlDataSource db) =>
         return Results.Ok();
     }
 
+    if (flowBug == "sql-no-row")
+    {
+        hidden[id] = true;
+        return Results.NoContent();
+    }
+
     await using var cmd = db.CreateCommand("DELETE FROM items WHERE id = $1");
     cmd.Parameters.Add(new NpgsqlParameter { Value = id });
-    return await cmd.ExecuteNonQueryAsync() == 1 ? Results.NoContent() : Results.NotFound();
+    var deleted = await cmd.ExecuteNonQueryAsync() == 1;
+    return !deleted ? Results.NotFound()
+        : flowBug == "delete" ? Results.Json(new Dictionary<string, object?> { ["deleted"] = true })
+        : Results.NoContent();
 });
 
 // For readonly-mode assignments: read a listed schema, and try (and fail) to write.
@@ -176,7 +204,7 @@ static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\""
 static Dictionary<string, object?> Item(NpgsqlDataReader r) => new()
 {
     ["id"] = r.GetInt32(0),
-    ["name"] = r.GetString(1),
+    ["name"] = r.GetString(1).TrimEnd(),
     ["tags"] = r.GetFieldValue<string[]>(2),
     ["created_at"] = r.GetFieldValue<DateTimeOffset>(3).ToString("O", CultureInfo.InvariantCulture),
 };

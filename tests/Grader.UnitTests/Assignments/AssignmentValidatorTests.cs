@@ -146,6 +146,28 @@ public class AssignmentValidatorTests
         Assert.Contains("#uuidd", error);
     }
 
+    [Fact]
+    public void FlowFeaturesSentAsJsonAreCheckedWithTheSuiteRules()
+    {
+        var create = new ScenarioStep(new StepRequest("POST", "/items", "{}"), new StepExpectation([201]),
+            Captures: [new StepCapture("id", "$.items[*].id"), new StepCapture("bad name", Header: "Location")],
+            Retry: new StepRetry(0, 1),
+            SqlChecks: [new SqlCheck("SELECT * FROM items WHERE id = @id", """{"n": 1}""", """{"id": "{{id}}"}""")]);
+        var read = new ScenarioStep(new StepRequest("GET", "/items/{{id}}/{{other}}"), new StepExpectation([200], Unordered: ["$.["]));
+
+        var errors = AssignmentValidator.Validate(Valid() with { Scenarios = [Scenario("flow", create, read)] });
+
+        Assert.Equal([
+            "scenario 'flow' step 1: retry attempts 0 must be between 1 and 20",
+            "scenario 'flow' step 1: capture 'id': '$.items[*].id' can name more than one value; a capture needs a path without '*' or '..'",
+            "scenario 'flow' step 1: 'bad name' is not a valid variable name (letters, digits and '_', not starting with a digit)",
+            "scenario 'flow' step 1: SQL check 1: SQL checks need a database, but the assignment's database mode is None",
+            "scenario 'flow' step 1: SQL check 1: rows must be a JSON array of row objects",
+            "scenario 'flow' step 2: unordered: '$.[' is not a valid JSONPath: a name is missing after '.' at position 1.",
+            "scenario 'flow' step 2: {{other}} is used but no earlier step captures 'other'",
+        ], errors);
+    }
+
     private static AssignmentDefinition Valid() => new(
         "dbs-1",
         "Databases 1",

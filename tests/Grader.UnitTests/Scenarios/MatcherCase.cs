@@ -53,7 +53,9 @@ public sealed record MatcherCase(
                 m.GetProperty("path").GetString()!,
                 m.GetProperty("reason").GetString()!,
                 m.GetProperty("expected").GetString(),
-                m.GetProperty("actual").GetString()))
+                m.GetProperty("actual").GetString(),
+                m.GetProperty("expectedType").GetString(),
+                m.GetProperty("actualType").GetString()))
             .ToList();
         return new MatcherCase(
             c.GetProperty("name").GetString()!,

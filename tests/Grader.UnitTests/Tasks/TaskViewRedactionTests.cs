@@ -18,6 +18,8 @@ public class TaskViewRedactionTests
         Assert.Null(step.StatusCode);
         Assert.Empty(step.Mismatches);
         Assert.Null(step.Message);
+        Assert.Null(step.Curl);
+        Assert.Null(step.Captures);
     }
 
     [Fact]
@@ -82,7 +84,9 @@ public class TaskViewRedactionTests
         Mismatches: [new Mismatch("$.secret", "value mismatch", "false", "true")],
         Message: "expected status 200",
         DurationMs: 12.5,
-        ReportedAt: At);
+        ReportedAt: At,
+        Curl: isPrivate ? "curl -i 'http://localhost:8000/secret?token=1'" : "curl -i 'http://localhost:8000/items'",
+        Captures: new Dictionary<string, string> { ["token"] = "\"s3cret\"" });
 
     private static TaskView View(params StepResult[] steps) => new(
         Guid.NewGuid(),

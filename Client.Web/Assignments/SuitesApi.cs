@@ -1,0 +1,93 @@
+using System.Text;
+using Grader.Assignments;
+using Grader.Scenarios.Import;
+using Grader.Scenarios.Suites;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Grader.Web.Assignments;
+
+/// <summary>What a stored suite holds.</summary>
+public sealed record SuiteSummary(string AssignmentId, int Scenarios, decimal Points);
+
+/// <summary>Scenario suites: store and read an assignment's suite as YAML (or JSON), convert the
+/// reference system's exported rows into a suite, and the format's JSON Schema for editors.</summary>
+public static class SuitesApi
+{
+    public const string YamlContentType = "application/yaml; charset=utf-8";
+
+    /// <summary>Suites are hand-written text; anything near this size is a mistake or an attack.</summary>
+    private const int MaxSuiteBytes = 4 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapSuitesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPut("/api/assignments/{id}/suite", PutAsync);
+        app.MapGet("/api/assignments/{id}/suite", GetAsync);
+        app.MapPost("/api/suite-import/reference", ImportReferenceAsync);
+        app.MapGet("/api/suite-schema.json", GetSchema);
+        return app;
+    }
+
+    /// <param name="file">The name errors are reported under, e.g. hw1.yaml.</param>
+    public static async Task<Results<Ok<SuiteSummary>, NotFound, ValidationProblem>> PutAsync(string id, HttpRequest request, IGrainFactory grains, string? file = null)
+    {
+        var text = await ReadTextAsync(request);
+        if (text is null)
+        {
+            return Problem("suite", $"the suite is larger than {MaxSuiteBytes / 1024 / 1024} MB");
+        }
+
+        var grain = grains.GetGrain<IAssignmentGrain>(id);
+        if (await grain.GetAsync() is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var update = await grain.SetSuiteAsync(text, string.IsNullOrWhiteSpace(file) ? $"{id}.yaml" : file);
+        return update.Stored
+            ? TypedResults.Ok(new SuiteSummary(id, update.Scenarios, update.Points))
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["suite"] = update.Errors.ToArray() }, title: "The suite was not stored.");
+    }
+
+    public static async Task<Results<ContentHttpResult, NotFound>> GetAsync(string id, IGrainFactory grains) =>
+        await grains.GetGrain<IAssignmentGrain>(id).GetSuiteAsync() is { } yaml
+            ? TypedResults.Text(yaml, YamlContentType, Encoding.UTF8)
+            : TypedResults.NotFound();
+
+    /// <summary>Converts rows exported from the reference system (a JSON array) into a suite; nothing is stored.</summary>
+    public static async Task<Results<ContentHttpResult, ValidationProblem>> ImportReferenceAsync(HttpRequest request)
+    {
+        var text = await ReadTextAsync(request);
+        if (text is null)
+        {
+            return Problem("rows", $"the export is larger than {MaxSuiteBytes / 1024 / 1024} MB");
+        }
+
+        var import = ReferenceRowImporter.FromJson(text);
+        return import.Errors.Count > 0
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["rows"] = import.Errors.ToArray() }, title: "The rows were not converted.")
+            : TypedResults.Text(SuiteWriter.Write(import.Scenarios), YamlContentType, Encoding.UTF8);
+    }
+
+    public static ContentHttpResult GetSchema() => TypedResults.Text(SuiteSchema.Json, "application/schema+json", Encoding.UTF8);
+
+    private static ValidationProblem Problem(string key, string error) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [key] = [error] });
+
+    private static async Task<string?> ReadTextAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var text = new StringBuilder();
+        var chunk = new char[16 * 1024];
+        int read;
+        while ((read = await reader.ReadAsync(chunk)) > 0)
+        {
+            text.Append(chunk, 0, read);
+            if (text.Length > MaxSuiteBytes)
+            {
+                return null;
+            }
+        }
+
+        return text.ToString();
+    }
+}

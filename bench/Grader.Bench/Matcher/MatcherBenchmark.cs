@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Grader.Assignments;
+using Grader.Scenarios;
+
+namespace Grader.Bench.Matcher;
+
+/// <summary>Matcher throughput on large response bodies, printed next to the cost of only parsing the
+/// same body with System.Text.Json, all measured in the same run on the same machine. The matcher
+/// parses both documents, so twice the parse cost is its floor.</summary>
+internal static class MatcherBenchmark
+{
+    public static int Run(string[] args)
+    {
+        var sizeMb = Option(args, "--size-mb", 1.0);
+        var seconds = Option(args, "--seconds", 2.0);
+        var targetBytes = (int)(sizeMb * 1024 * 1024);
+        var duration = TimeSpan.FromSeconds(seconds);
+
+        var actual = BodyGenerator.Actual(targetBytes);
+        var different = BodyGenerator.WithDifferences(targetBytes);
+        var withMatchers = BodyGenerator.WithMatchers(targetBytes);
+        var bytes = Encoding.UTF8.GetByteCount(actual);
+        var unordered = new MatchOptions(Unordered: [JsonPathPattern.Parse("$.items[*].tags")]);
+
+        var results = new List<Measurement>
+        {
+            Measurement.Of("System.Text.Json parse (baseline)", bytes, duration, () =>
+            {
+                using var document = JsonDocument.Parse(actual);
+                return document.RootElement.GetArrayLength("items");
+            }),
+            Measurement.Of("matcher, exact, equal bodies", bytes, duration, () => JsonMatcher.Match(actual, actual).Count),
+            Measurement.Of("matcher, exact, 1% of items differ", bytes, duration, () => JsonMatcher.Match(actual, different).Count),
+            Measurement.Of("matcher, #type matchers on every field", bytes, duration, () => JsonMatcher.Match(withMatchers, actual, unordered).Count),
+            Measurement.Of("matcher, lenient, unordered tags", bytes, duration, () => JsonMatcher.Match(actual, actual, unordered with { Mode = MatchMode.Lenient }).Count),
+        };
+
+        Print(results, bytes);
+        return 0;
+    }
+
+    private static void Print(List<Measurement> results, long bytes)
+    {
+        var baseline = results[0].MegabytesPerSecond;
+        Console.WriteLine($"Matcher throughput on {bytes / 1024.0 / 1024:0.00} MB bodies ({Environment.ProcessorCount} cores, .NET {Environment.Version})");
+        Console.WriteLine();
+        Console.WriteLine($"| {"case",-40} | {"runs",5} | {"ms/body",8} | {"MB/s",8} | {"vs parse",8} |");
+        Console.WriteLine($"|{new string('-', 42)}|{new string('-', 7)}|{new string('-', 10)}|{new string('-', 10)}|{new string('-', 10)}|");
+        foreach (var r in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Case,-40} | {r.Operations,5} | {r.MillisecondsPerOperation,8:0.00} | {r.MegabytesPerSecond,8:0.0} | {r.MegabytesPerSecond / baseline,7:0.00}x |"));
+        }
+    }
+
+    private static double Option(string[] args, string name, double fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? double.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static int GetArrayLength(this JsonElement element, string property) => element.GetProperty(property).GetArrayLength();
+}
