@@ -18,13 +18,23 @@ public abstract record LdapAuthentication
 /// <summary>Tries the active sources in order; the first that accepts the username and password wins.
 /// A source that is down or misconfigured is logged and skipped. Each source gets a hard deadline on
 /// top of the library's own timeouts, so no server can hold a sign-in longer than that.</summary>
+/// <remarks>The deadline frees the request, not the thread: a search sent to a server that stops
+/// answering after the bind can block its thread far longer than asked, because on Linux the library
+/// hands libldap a timeval of two ints where libldap reads two longs (the second half is whatever
+/// follows in memory; we saw a 13-hour wait). So each source also has a bulkhead: at most
+/// <see cref="MaxAttemptsPerSource"/> calls in flight, and a source whose calls are all stuck is
+/// reported unavailable at once instead of tying up more threads.</remarks>
 public sealed partial class LdapAuthenticator(
     AuthSourceStore sources,
     LdapDirectoryClient client,
     IOptions<AuthOptions> options,
     ILogger<LdapAuthenticator> logger)
 {
+    public const int MaxAttemptsPerSource = 8;
+
     private static int _warnedAboutTimeouts;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, SemaphoreSlim> _inFlight = new();
 
     private readonly TimeSpan _deadline = options.Value.LdapConnectTimeout + 2 * options.Value.LdapOperationTimeout + TimeSpan.FromSeconds(1);
 
@@ -63,9 +73,25 @@ public sealed partial class LdapAuthenticator(
 
     private async Task<LdapSignInOutcome> AskAsync(AuthSource source, string username, string password, CancellationToken ct)
     {
-        // The library blocks; run it off the request thread and stop waiting at the deadline. A call
-        // still blocked then ends by itself when libldap's timeouts fire.
-        var attempt = Task.Run(() => client.SignIn(source, username, password), CancellationToken.None);
+        var slots = _inFlight.GetOrAdd(source.Id, _ => new SemaphoreSlim(MaxAttemptsPerSource));
+        if (!slots.Wait(0, CancellationToken.None))
+        {
+            return new LdapSignInOutcome.Unavailable($"{MaxAttemptsPerSource} earlier sign-ins are still waiting for it");
+        }
+
+        // The library blocks; run it off the request thread and stop waiting at the deadline. The slot
+        // is given back only when the call really ends.
+        var attempt = Task.Run(() =>
+        {
+            try
+            {
+                return client.SignIn(source, username, password);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }, CancellationToken.None);
         try
         {
             return await attempt.WaitAsync(_deadline, ct);

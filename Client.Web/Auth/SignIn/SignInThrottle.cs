@@ -10,7 +10,15 @@ public sealed class SignInThrottle(ThrottleStore store, IOptions<AuthOptions> op
     private readonly LockoutPolicy _accounts = new(options.Value.MaxFailuresPerAccount, options.Value.FailureWindow, options.Value.LockoutDuration);
     private readonly LockoutPolicy _addresses = new(options.Value.MaxFailuresPerAddress, options.Value.FailureWindow, options.Value.LockoutDuration);
 
-    public static string AccountKey(string username) => "account:" + username.Trim().ToLowerInvariant();
+    /// <summary>The username itself when it is printable and short; otherwise its hash, since the key
+    /// must be valid text for PostgreSQL (no NUL) and should not grow with whatever was typed.</summary>
+    public static string AccountKey(string username)
+    {
+        var name = username.Trim().ToLowerInvariant();
+        return name.Length <= SignInService.MaxUsernameLength && !name.Any(char.IsControl) && !name.Any(char.IsSurrogate)
+            ? "account:" + name
+            : "account#" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)));
+    }
 
     public static string AddressKey(string clientAddress) => "address:" + clientAddress;
 

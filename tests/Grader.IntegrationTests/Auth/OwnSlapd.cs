@@ -58,6 +58,11 @@ public sealed class OwnSlapd : IDisposable
 
     private void Signal(string signal)
     {
+        if (!File.Exists(Path.Combine(Directory, "slapd.pid")))
+        {
+            return;
+        }
+
         using var kill = Process.Start("kill", ["-" + signal, Pid.ToString(CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
