@@ -58,6 +58,7 @@ public static class AuthServiceExtensions
             .AddPolicy(AuthSchemes.StaffPolicy, p => p.RequireAuthenticatedUser().RequireRole(UserRoles.Staff, UserRoles.Admin))
             .AddPolicy(AuthSchemes.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(UserRoles.Admin));
 
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddAntiforgery(o =>
         {
             o.HeaderName = CookieAntiforgeryMiddleware.HeaderName;

@@ -69,13 +69,13 @@ public sealed class AuthFixture : IAsyncLifetime
         await LocalStack.DropDatabaseAsync(StateDatabase);
     }
 
-    /// <summary>An anonymous client with cookies and its own client address.</summary>
-    public HttpClient Client(string? baseAddress = null)
+    /// <summary>An anonymous client with its own client address, keeping cookies unless told not to.</summary>
+    public HttpClient Client(string? baseAddress = null, bool handleCookies = true)
     {
         var client = _web!.CreateClient(new WebApplicationFactoryClientOptions
         {
             AllowAutoRedirect = false,
-            HandleCookies = true,
+            HandleCookies = handleCookies,
             BaseAddress = new Uri(baseAddress ?? "http://localhost"),
         });
         var n = Interlocked.Increment(ref _addresses);
@@ -97,6 +97,25 @@ public sealed class AuthFixture : IAsyncLifetime
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"sign-in of {username}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         var session = await response.Content.ReadFromJsonAsync<SessionResponse>(GraderFixture.Json);
         client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", session!.AntiforgeryToken);
+        return client;
+    }
+
+    /// <summary>Signs in and returns the raw Cookie header (session and antiforgery cookies) and the
+    /// antiforgery token, for tests that replay or strip them.</summary>
+    public async Task<(string Cookie, string AntiforgeryToken)> RawSessionAsync(string username, string password)
+    {
+        var response = await SignInAsync(Client(handleCookies: false), username, password);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cookies = response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]);
+        var session = await response.Content.ReadFromJsonAsync<SessionResponse>(GraderFixture.Json);
+        return (string.Join("; ", cookies), session!.AntiforgeryToken!);
+    }
+
+    /// <summary>A client that sends exactly this Cookie header, as a browser (or a thief) would.</summary>
+    public HttpClient ClientWithCookie(string cookie)
+    {
+        var client = Client(handleCookies: false);
+        client.DefaultRequestHeaders.Add("Cookie", cookie);
         return client;
     }
 
