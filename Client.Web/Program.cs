@@ -1,5 +1,8 @@
 using Grader.Configuration;
 using Grader.Web.Assignments;
+using Grader.Web.Auth;
+using Grader.Web.Auth.Accounts;
+using Grader.Web.Auth.Http;
 using Grader.Web.Evaluations;
 using Grader.Web.Health;
 using Grader.Web.Hosting;
@@ -8,12 +11,26 @@ using Grader.Web.Tasks;
 
 try
 {
+    if (CreateAdminCommand.Matches(args))
+    {
+        return await CreateAdminCommand.RunAsync(args);
+    }
+
     var builder = WebApplication.CreateBuilder(args);
     builder.AddGraderWeb();
+    builder.AddGraderAuth();
 
     var app = builder.Build();
     app.UseExceptionHandler();
+    // Pages get a readable page for 403 and 404; API calls keep their bare status and problem details.
+    app.UseWhen(c => !SessionCookieEvents.IsApi(c.Request), pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
+    app.UseSecurityHeaders();
+    app.UseStaticFiles();
+    // Explicit, so a re-executed status page is routed again (the implicit routing runs first of all).
+    app.UseRouting();
+    app.UseGraderAuth();
     app.MapGraderHealth();
+    app.MapGraderAuth();
     app.MapTasksApi();
     app.MapTaskEventsApi();
     app.MapAssignmentsApi();
@@ -22,6 +39,7 @@ try
     app.MapGradesApi();
     app.MapStatusApi();
     app.MapDashboardApi();
+    app.MapRazorPages();
     app.Run();
     return 0;
 }

@@ -30,23 +30,40 @@ else
   echo $! > "$pidfile"
 fi
 
+# The first admin: a local account whose password is kept in $GRADER_HOME/secrets (made once).
+admin_password_file="$GRADER_HOME/secrets/web-admin-password"
+[ -s "$admin_password_file" ] || (umask 077; openssl rand -hex 16 > "$admin_password_file")
+(cd "$repo/Client.Web/bin/Release/net10.0" \
+  && GRADER_ADMIN_PASSWORD=$(cat "$admin_password_file") dotnet Grader.Web.dll create-admin admin --if-missing >/dev/null)
+
 for _ in $(seq 1 120); do
   curl -fsS -o /dev/null http://127.0.0.1:8080/readyz 2>/dev/null && break
   kill -0 "$(cat "$pidfile")" 2>/dev/null || { tail -20 "$GRADER_HOME/log/web.log" >&2; exit 1; }
   sleep 0.5
 done
 curl -fsS -o /dev/null http://127.0.0.1:8080/readyz || { log "the grader did not become ready"; curl -sS http://127.0.0.1:8080/readyz >&2; exit 1; }
-curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' --data @"$repo/infra/demo/assignment.json" \
-  http://127.0.0.1:8080/api/assignments/demo-items
+# Staff calls need a signed-in session: sign in as the admin, then send the antiforgery token it returns.
+jar=$(mktemp); trap 'rm -f "$jar"' EXIT
+csrf=$(curl -fsS -c "$jar" -H 'Content-Type: application/json' \
+  --data "{\"username\":\"admin\",\"password\":\"$(cat "$admin_password_file")\"}" \
+  http://127.0.0.1:8080/api/auth/sign-in | python3 -c 'import json,sys; print(json.load(sys.stdin)["antiforgeryToken"])')
+curl -fsS -o /dev/null -b "$jar" -X PUT -H 'Content-Type: application/json' -H "X-CSRF-TOKEN: $csrf" \
+  --data @"$repo/infra/demo/assignment.json" http://127.0.0.1:8080/api/assignments/demo-items
 
 cat <<MSG
 
   Grader is running: http://127.0.0.1:8080  (ready: /readyz, status: /api/v1/status)
   Demo assignment:   demo-items
   Demo image:        $GRADER_REGISTRY/students/app:correct   (also :wrong, :crash, :never-listen)
-  Try it:
-    curl -s -X POST http://127.0.0.1:8080/api/tasks -H 'Content-Type: application/json' \\
-      -d '{"assignmentId":"demo-items","image":"$GRADER_REGISTRY/students/app:correct","userId":"demo-student"}'
+  Admin:             admin / password in $admin_password_file   (sign in at http://127.0.0.1:8080/sign-in)
+  More admins:       cd Client.Web/bin/Release/net10.0 && dotnet Grader.Web.dll create-admin NAME
+                     (password from \$GRADER_ADMIN_PASSWORD or standard input)
+  Try it (every API call but /healthz, /readyz and /api/v1/status needs a signed-in session or a token):
+    curl -s -c jar -H 'Content-Type: application/json' -d '{"username":"admin","password":"…"}' \\
+      http://127.0.0.1:8080/api/auth/sign-in          # note the antiforgeryToken it returns
+    curl -s -b jar -H 'X-CSRF-TOKEN: …' -H 'Content-Type: application/json' -X POST http://127.0.0.1:8080/api/tasks \\
+      -d '{"assignmentId":"demo-items","image":"$GRADER_REGISTRY/students/app:correct"}'
+    Scripts: create a token (POST /api/auth/tokens {"name":"…"} from a session) and send Authorization: Bearer …
   Stop:              infra/stop.sh
 
 MSG

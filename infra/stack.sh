@@ -6,6 +6,7 @@
 #   infra/stack.sh status  one line per service
 #   infra/stack.sh env     print the environment the grader and the tests use
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 
 GRADER_HOME=${GRADER_HOME:-/var/lib/grader}
 PG_PORT=${GRADER_PG_PORT:-55432}
@@ -166,6 +167,12 @@ YML
   wait_for docker-registry 30 curl -fsS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$REGISTRY_PORT/" 
 }
 
+# The test directory (people, groups, memberOf). Tests add their own subtree, ou=run-<RunId>.
+start_slapd() {
+  LDAP_ADMIN_PASSWORD=$(secret ldap-admin-password) \
+    "$here/ldap/slapd.sh" start "$GRADER_HOME/ldap" "$LDAP_PORT" "$GRADER_HOME/run/slapd.pid"
+}
+
 stop_pid() { # stop_pid NAME PIDFILE
   local pidfile=$2
   if alive "$pidfile"; then
@@ -193,6 +200,10 @@ export DOCKER_HOST=unix://$DOCKER_SOCK
 export GRADER_REGISTRY=127.0.0.1:$REGISTRY_PORT
 export GRADER_REGISTRY_USER=grader
 export GRADER_REGISTRY_PASSWORD=$(cat "$GRADER_HOME/secrets/registry-password")
+export GRADER_LDAP_URI=ldap://127.0.0.1:$LDAP_PORT
+export GRADER_LDAP_BASE=dc=grader,dc=test
+export GRADER_LDAP_ADMIN_DN=cn=admin,dc=grader,dc=test
+export GRADER_LDAP_ADMIN_PASSWORD=$(cat "$GRADER_HOME/secrets/ldap-admin-password")
 ENV
 }
 
@@ -207,9 +218,11 @@ case "$cmd" in
     start_postgres
     start_redis
     start_registry
+    start_slapd
     log "stack is up (state in $GRADER_HOME)"
     ;;
   down)
+    "$here/ldap/slapd.sh" stop "$GRADER_HOME/ldap" "$GRADER_HOME/run/slapd.pid"
     stop_pid docker-registry "$GRADER_HOME/run/registry.pid"
     stop_pid Redis "$GRADER_HOME/run/redis.pid"
     if alive "$GRADER_HOME/run/postgres.pid"; then
@@ -221,7 +234,7 @@ case "$cmd" in
     stop_pid dockerd "$GRADER_HOME/run/dockerd.pid"
     ;;
   status)
-    for s in dockerd postgres redis registry; do
+    for s in dockerd postgres redis registry slapd; do
       if alive "$GRADER_HOME/run/$s.pid"; then echo "$s: running"; else echo "$s: stopped"; fi
     done
     ;;

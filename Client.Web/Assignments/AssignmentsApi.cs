@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Grader.Assignments;
+using Grader.Web.Auth.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grader.Web.Assignments;
@@ -9,12 +11,13 @@ public static class AssignmentsApi
     {
         var api = app.MapGroup("/api/assignments");
         api.MapGet("/{id}", GetAsync);
-        api.MapPut("/{id}", PutAsync);
+        api.MapPut("/{id}", PutAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
         return app;
     }
 
-    public static async Task<Results<Ok<AssignmentDefinition>, NotFound>> GetAsync(string id, IGrainFactory grains) =>
-        await grains.GetGrain<IAssignmentGrain>(id).GetAsync() is { } definition ? TypedResults.Ok(definition) : TypedResults.NotFound();
+    /// <summary>Students see the public scenarios only.</summary>
+    public static async Task<Results<Ok<AssignmentDefinition>, NotFound>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains) =>
+        await grains.GetGrain<IAssignmentGrain>(id).GetAsync() is { } definition ? TypedResults.Ok(user.VisiblePart(definition)) : TypedResults.NotFound();
 
     public static async Task<Results<Ok<AssignmentDefinition>, ValidationProblem>> PutAsync(string id, AssignmentDefinition definition, IGrainFactory grains)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Grader.Database;
 using Grader.Evaluations;
+using Grader.Web.Auth.Http;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -20,7 +21,7 @@ public static class GradesApi
 
     public static IEndpointRouteBuilder MapGradesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/assignments/{id}/grades.csv", ExportAsync);
+        app.MapGet("/api/assignments/{id}/grades.csv", ExportAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
         return app;
     }
 

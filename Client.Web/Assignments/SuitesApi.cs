@@ -2,6 +2,7 @@ using System.Text;
 using Grader.Assignments;
 using Grader.Scenarios.Import;
 using Grader.Scenarios.Suites;
+using Grader.Web.Auth.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grader.Web.Assignments;
@@ -20,10 +21,11 @@ public static class SuitesApi
 
     public static IEndpointRouteBuilder MapSuitesApi(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/api/assignments/{id}/suite", PutAsync);
-        app.MapGet("/api/assignments/{id}/suite", GetAsync);
-        app.MapPost("/api/suite-import/reference", ImportReferenceAsync);
-        app.MapGet("/api/suite-schema.json", GetSchema);
+        // Suites hold private scenarios: staff only. The schema is public, for editors.
+        app.MapPut("/api/assignments/{id}/suite", PutAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
+        app.MapGet("/api/assignments/{id}/suite", GetAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
+        app.MapPost("/api/suite-import/reference", ImportReferenceAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
+        app.MapGet("/api/suite-schema.json", GetSchema).AllowAnonymous();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Grader.Assignments;
 using Grader.Evaluations;
 using Grader.Tasks;
+using Grader.Web.Auth.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grader.Web.Evaluations;
@@ -12,7 +13,7 @@ public static class EvaluationsApi
 {
     public static IEndpointRouteBuilder MapEvaluationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/evaluations");
+        var api = app.MapGroup("/api/evaluations").RequireAuthorization(AuthSchemes.StaffPolicy);
         api.MapPost("/", CreateAsync).Accepts<string>("text/csv");
         api.MapGet("/{id:guid}", GetAsync);
         api.MapGet("/{id:guid}/protocol.csv", ProtocolAsync);
@@ -36,7 +37,7 @@ public static class EvaluationsApi
         }
 
         var id = Guid.NewGuid();
-        var createdBy = request.HttpContext.User.Identity?.Name ?? "api";
+        var createdBy = request.HttpContext.User.Username();
         var evaluation = await grains.GetGrain<IEvaluationGrain>(id).StartAsync(assignmentId, createdBy, parsed.Rows);
         return TypedResults.Accepted($"/api/evaluations/{id}", await SummariseAsync(evaluation, grains));
     }

@@ -27,6 +27,8 @@ public static class WebHostingExtensions
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
+        builder.Services.AddRazorPages();
+        builder.Services.AddSingleton<Grader.Web.Browse.ReadModelQueries>();
         builder.Services.AddGraderHealthChecks(web.Mode);
         return builder;
     }

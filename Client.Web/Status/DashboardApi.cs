@@ -1,5 +1,6 @@
 using Grader.Database;
 using Grader.Queue;
+using Grader.Web.Auth.Http;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -22,7 +23,8 @@ public static class DashboardApi
 {
     public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/dashboard", GetAsync);
+        // Who submits how much is staff business.
+        app.MapGet("/api/dashboard", GetAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
         return app;
     }
 

@@ -11,11 +11,11 @@ public static class StatusApi
     private static readonly string Version =
         typeof(StatusApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    /// <summary>The reference system's <c>/api/v1/status</c>, plus each host's runner.</summary>
+    /// <summary>The reference system's <c>/api/v1/status</c>, plus each host's runner. Public, as it was there.</summary>
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/status", GetAsync);
-        app.MapGet("/api/status", GetAsync);
+        app.MapGet("/api/v1/status", GetAsync).AllowAnonymous();
+        app.MapGet("/api/status", GetAsync).AllowAnonymous();
         return app;
     }
 

@@ -2,13 +2,15 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Grader.Tasks;
 using Microsoft.AspNetCore.Http.Json;
+using Grader.Web.Auth.Http;
 using Microsoft.Extensions.Options;
 
 namespace Grader.Web.Tasks;
 
 /// <summary>Live progress as server-sent events: one <c>task</c> event with the whole view at once and
 /// after every persisted change, until the task finishes. Works in both web modes, because changes
-/// arrive through an Orleans observer rather than from this process's own silo.</summary>
+/// arrive through an Orleans observer rather than from this process's own silo. A student gets only their
+/// own tasks, redacted; anyone else's id is "not found".</summary>
 public static class TaskEventsApi
 {
     private static readonly TimeSpan Renewal = TimeSpan.FromMinutes(1);
@@ -21,6 +23,7 @@ public static class TaskEventsApi
 
     public static async Task StreamAsync(Guid id, HttpContext context, IGrainFactory grains, IOptions<JsonOptions> json)
     {
+        var user = context.User;
         var grain = grains.GetGrain<ITaskGrain>(id);
         var changes = Channel.CreateUnbounded<TaskView>(new UnboundedChannelOptions { SingleReader = true });
         var relay = new ChannelObserver(changes.Writer);
@@ -30,7 +33,7 @@ public static class TaskEventsApi
         await grain.SubscribeAsync(reference);
         try
         {
-            if (await grain.GetAsync() is not { } first)
+            if (await grain.GetAsync() is not { } first || !user.CanSee(first))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
@@ -70,7 +73,7 @@ public static class TaskEventsApi
 
     private static async Task WriteAsync(HttpContext context, TaskView view, JsonSerializerOptions options, CancellationToken ct)
     {
-        var shown = view.Spec.IncludePrivate ? view : view.ForStudent();
+        var shown = context.User.VisiblePart(view);
         await context.Response.WriteAsync($"event: task\ndata: {JsonSerializer.Serialize(shown, options)}\n\n", ct);
         await context.Response.Body.FlushAsync(ct);
     }

@@ -32,9 +32,20 @@ public sealed record AssignmentDefinition(
     [property: Id(8)] int StartupTimeoutSeconds,
     [property: Id(9)] int RequestTimeoutSeconds,
     [property: Id(10)] ResourceLimits Limits,
-    [property: Id(11)] IReadOnlyList<Scenario> Scenarios)
+    [property: Id(11)] IReadOnlyList<Scenario> Scenarios,
+    [property: Id(12)] DateTimeOffset? OpensAt = null,
+    [property: Id(13)] DateTimeOffset? ClosesAt = null)
 {
     public const int DefaultPort = 8000;
+
+    /// <summary>Whether students may submit now; staff always may.</summary>
+    public bool AcceptsSubmissionsAt(DateTimeOffset now) => (OpensAt is null || now >= OpensAt) && (ClosesAt is null || now < ClosesAt);
+
+    /// <summary>Why a student may not submit now, or null if they may.</summary>
+    public string? ClosedReason(DateTimeOffset now) =>
+        OpensAt is { } opens && now < opens ? $"Submissions for '{Id}' open at {opens:yyyy-MM-dd HH:mm} UTC."
+        : ClosesAt is { } closes && now >= closes ? $"Submissions for '{Id}' closed at {closes:yyyy-MM-dd HH:mm} UTC."
+        : null;
 
     /// <summary>The scenarios a run executes, highest priority first (ties keep the suite's order).</summary>
     public IEnumerable<Scenario> ScenariosFor(bool includePrivate) =>

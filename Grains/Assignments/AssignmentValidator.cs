@@ -33,6 +33,11 @@ public static partial class AssignmentValidator
             errors.Add($"database mode {a.DatabaseMode} needs a database name");
         }
 
+        if (a.OpensAt is { } opens && a.ClosesAt is { } closes && closes <= opens)
+        {
+            errors.Add($"closesAt {closes:O} must be after opensAt {opens:O}");
+        }
+
         if (a.Limits.MemoryMb < 16 || a.Limits.Cpus <= 0 || a.Limits.Pids < 8)
         {
             errors.Add("limits must allow at least 16 MB of memory, some CPU and 8 processes");

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Grader.Assignments;
+using Grader.IntegrationTests.Auth;
 using Grader.IntegrationTests.Infrastructure;
 using Grader.Runners;
 using Grader.Sandbox;
@@ -26,6 +27,7 @@ public sealed class GraderFixture : IAsyncLifetime
 
     public string Registry => LocalStack.Get("GRADER_REGISTRY");
 
+    /// <summary>Calls the API as a staff script would: with a staff member's API token.</summary>
     public HttpClient Http { get; private set; } = null!;
 
     public IServiceProvider Services => _web!.Services;
@@ -58,6 +60,7 @@ public sealed class GraderFixture : IAsyncLifetime
         Http = _web.CreateClient();
         var ready = await Http.GetAsync("/readyz");
         Assert.True(ready.IsSuccessStatusCode, await ready.Content.ReadAsStringAsync());
+        Http.DefaultRequestHeaders.Authorization = await TestAccounts.ApiTokenAsync(Services, "grading-staff", Web.Auth.UserRole.Staff);
     }
 
     public async Task DisposeAsync()

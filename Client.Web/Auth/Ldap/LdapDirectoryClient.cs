@@ -1,0 +1,147 @@
+using System.DirectoryServices.Protocols;
+using System.Net;
+using Grader.Web.Auth.Accounts;
+using Microsoft.Extensions.Options;
+
+namespace Grader.Web.Auth.Ldap;
+
+/// <summary>Signs a person in against one source: bind as the templated DN with their password, then
+/// read their entry (found by the templated filter) for profile and groups, as that person.</summary>
+public sealed class LdapDirectoryClient
+{
+    // LDAP result codes (RFC 4511) that mean "these credentials are not accepted", as opposed to
+    // "the server cannot be asked": invalidDNSyntax (34), inappropriateAuthentication (48),
+    // invalidCredentials (49), insufficientAccessRights (50), unwillingToPerform (53).
+    private static readonly HashSet<int> RefusedCodes = [34, 48, 49, 50, 53];
+
+    private readonly AuthOptions _options;
+
+    public LdapDirectoryClient(IOptions<AuthOptions> options)
+    {
+        _options = options.Value;
+        NativeTimeoutProblem = LdapNativeTimeouts.Apply(_options.LdapConnectTimeout, _options.LdapOperationTimeout);
+    }
+
+    /// <summary>Why the library's own timeouts could not be set, or null; sign-in then relies on its
+    /// outer deadline alone (see LdapAuthenticator).</summary>
+    public string? NativeTimeoutProblem { get; }
+
+    /// <summary>Blocking: the library is synchronous. The caller runs it off the request thread.</summary>
+    public LdapSignInOutcome SignIn(AuthSource source, string username, string password)
+    {
+        // An empty password is an "unauthenticated bind" (RFC 4513 5.1.2): servers that allow it
+        // answer success without checking anything. It must never reach a server.
+        if (password.Length == 0 || username.Length == 0)
+        {
+            return new LdapSignInOutcome.Rejected();
+        }
+
+        var endpoint = LdapEndpoint.Parse(source.Uri);
+        var bindDn = LdapTemplates.BindDn(source.BindDnTemplate, username);
+        // "host:port" as one server string: the library then uses it as given (IPv6 literals included).
+        using var connection = new LdapConnection(
+            new LdapDirectoryIdentifier($"{endpoint.Host}:{endpoint.Port}"),
+            new NetworkCredential(bindDn, password),
+            AuthType.Basic);
+        connection.AutoBind = false;
+        connection.Timeout = _options.LdapOperationTimeout;
+        connection.SessionOptions.ProtocolVersion = 3;
+        connection.SessionOptions.ReferralChasing = ReferralChasingOptions.None;
+        connection.SessionOptions.SecureSocketLayer = endpoint.UseSsl;
+
+        try
+        {
+            if (source.StartTls)
+            {
+                connection.SessionOptions.StartTransportLayerSecurity(null);
+            }
+
+            connection.Bind();
+        }
+        catch (LdapException e) when (RefusedCodes.Contains(e.ErrorCode))
+        {
+            return new LdapSignInOutcome.Rejected();
+        }
+        catch (DirectoryOperationException)
+        {
+            // Raised for a bind the server answered with an error (e.g. a DN it cannot parse).
+            return new LdapSignInOutcome.Rejected();
+        }
+        catch (Exception e) when (e is LdapException or TlsOperationException or DirectoryException or InvalidOperationException)
+        {
+            return new LdapSignInOutcome.Unavailable(e.Message.Trim());
+        }
+
+        return ReadEntry(connection, source, username, bindDn);
+    }
+
+    private LdapSignInOutcome ReadEntry(LdapConnection connection, AuthSource source, string username, string bindDn)
+    {
+        var map = source.Attributes;
+        var attributes = new[] { map.Username, map.Email, map.FirstName, map.LastName, map.Groups }
+            .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var request = new SearchRequest(source.SearchBase, LdapTemplates.Filter(source.FilterTemplate, username), SearchScope.Subtree, attributes)
+        {
+            // Two are enough to tell "exactly one" from "more than one".
+            SizeLimit = 2,
+            TimeLimit = _options.LdapOperationTimeout,
+        };
+
+        SearchResponse response;
+        try
+        {
+            response = (SearchResponse)connection.SendRequest(request, _options.LdapOperationTimeout);
+        }
+        catch (DirectoryOperationException e) when (e.Response?.ResultCode == ResultCode.SizeLimitExceeded)
+        {
+            return new LdapSignInOutcome.Misconfigured("the filter matches more than one entry");
+        }
+        catch (DirectoryOperationException e) when (e.Response?.ResultCode == ResultCode.NoSuchObject)
+        {
+            return new LdapSignInOutcome.Misconfigured($"the search base '{source.SearchBase}' does not exist");
+        }
+        catch (Exception e) when (e is LdapException or DirectoryException)
+        {
+            return new LdapSignInOutcome.Unavailable(e.Message.Trim());
+        }
+
+        if (response.Entries.Count != 1)
+        {
+            return new LdapSignInOutcome.Misconfigured(response.Entries.Count == 0
+                ? "the filter finds no entry under the search base"
+                : "the filter matches more than one entry");
+        }
+
+        // The profile and groups must be the bound person's own: a filter that finds some other entry
+        // would otherwise hand out that entry's roles.
+        var entry = response.Entries[0];
+        if (DistinguishedName.TryParse(entry.DistinguishedName)?.Normalized != DistinguishedName.TryParse(bindDn)?.Normalized)
+        {
+            return new LdapSignInOutcome.Misconfigured($"the filter finds '{entry.DistinguishedName}', not the entry bound as");
+        }
+
+        var canonical = First(entry, map.Username) ?? username;
+        return new LdapSignInOutcome.Accepted(new DirectoryProfile(
+            UserStore.Normalize(canonical),
+            First(entry, map.Email),
+            First(entry, map.FirstName),
+            First(entry, map.LastName),
+            GroupRoleMapper.RoleFor(All(entry, map.Groups), source.GroupMap)));
+    }
+
+    private static string? First(SearchResultEntry entry, string? attribute) =>
+        attribute is null ? null : All(entry, attribute).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+
+    private static IEnumerable<string> All(SearchResultEntry entry, string attribute)
+    {
+        foreach (DirectoryAttribute found in entry.Attributes.Values)
+        {
+            if (string.Equals(found.Name, attribute, StringComparison.OrdinalIgnoreCase))
+            {
+                return found.GetValues(typeof(string)).Cast<string>().ToList();
+            }
+        }
+
+        return [];
+    }
+}

@@ -1,0 +1,138 @@
+using Grader.Assignments;
+using Grader.Sandbox;
+using Grader.Tasks;
+using Grader.Web.Auth.Http;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Grader.Web.Pages.Staff.Assignments;
+
+/// <summary>One assignment for staff: its settings, its suite (validated whole, errors shown inline with
+/// their line numbers), and a dry run of a reference solution.</summary>
+[Authorize(Policy = AuthSchemes.StaffPolicy)]
+public sealed class EditAssignmentModel(IGrainFactory grains) : PageModel
+{
+    private const int MaxSuiteBytes = 4 * 1024 * 1024;
+
+    public string Id { get; private set; } = "";
+
+    [BindProperty]
+    public AssignmentForm Form { get; set; } = new();
+
+    public string? SuiteText { get; private set; }
+
+    public string? ReferenceImage { get; private set; }
+
+    public string? Notice { get; private set; }
+
+    public string? DryRunError { get; private set; }
+
+    public IReadOnlyList<string> SettingsErrors { get; private set; } = [];
+
+    public IReadOnlyList<string> SuiteErrors { get; private set; } = [];
+
+    private IAssignmentGrain Grain => grains.GetGrain<IAssignmentGrain>(Id);
+
+    public async Task<IActionResult> OnGetAsync(string id, string? notice)
+    {
+        Id = id;
+        if (await Grain.GetAsync() is not { } assignment)
+        {
+            return NotFound();
+        }
+
+        Form = AssignmentForm.From(assignment);
+        SuiteText = await Grain.GetSuiteAsync();
+        Notice = notice;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostSettingsAsync(string id)
+    {
+        Id = id;
+        if (await Grain.GetAsync() is not { } current)
+        {
+            return NotFound();
+        }
+
+        var (updated, errors) = Form.ApplyTo(current);
+        if (errors.Count > 0)
+        {
+            SettingsErrors = errors;
+            SuiteText = await Grain.GetSuiteAsync();
+            return Page();
+        }
+
+        // Saving settings keeps the scenarios; put the stored suite text back so its comments survive.
+        var suite = await Grain.GetSuiteAsync();
+        await Grain.SetAsync(updated);
+        if (suite is not null && updated.Scenarios.Count > 0)
+        {
+            await Grain.SetSuiteAsync(suite, $"{id}.yaml");
+        }
+
+        return Redirect($"/staff/assignments/{id}?notice=Settings+saved.");
+    }
+
+    public async Task<IActionResult> OnPostSuiteAsync(string id, IFormFile? suiteFile, [FromForm] string? suiteText)
+    {
+        Id = id;
+        if (await Grain.GetAsync() is not { } current)
+        {
+            return NotFound();
+        }
+
+        Form = AssignmentForm.From(current);
+        var (text, fileName) = suiteFile is { Length: > 0 }
+            ? (await ReadAsync(suiteFile), Path.GetFileName(suiteFile.FileName))
+            : (suiteText, $"{id}.yaml");
+        SuiteText = text;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            SuiteErrors = ["The suite is empty: upload a file or paste its text."];
+            return Page();
+        }
+
+        var update = await Grain.SetSuiteAsync(text, fileName);
+        if (!update.Stored)
+        {
+            SuiteErrors = update.Errors;
+            return Page();
+        }
+
+        return Redirect($"/staff/assignments/{id}?notice={Uri.EscapeDataString($"Suite stored: {update.Scenarios} scenarios, {update.Points:0.##} points.")}");
+    }
+
+    public async Task<IActionResult> OnPostDryRunAsync(string id, [FromForm] string? referenceImage)
+    {
+        Id = id;
+        if (await Grain.GetAsync() is not { } current)
+        {
+            return NotFound();
+        }
+
+        if (!ImageReference.TryParse(referenceImage, out var image, out var error))
+        {
+            Form = AssignmentForm.From(current);
+            SuiteText = await Grain.GetSuiteAsync();
+            (ReferenceImage, DryRunError) = (referenceImage, error);
+            return Page();
+        }
+
+        var task = Guid.NewGuid();
+        await grains.GetGrain<ITaskGrain>(task).SubmitAsync(new TaskSpec(User.Username(), id, image.ToString(), IncludePrivate: true, Source: "dry-run"));
+        return Redirect($"/tasks/{task}");
+    }
+
+    private static async Task<string?> ReadAsync(IFormFile file)
+    {
+        if (file.Length > MaxSuiteBytes)
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(file.OpenReadStream());
+        return await reader.ReadToEndAsync();
+    }
+}

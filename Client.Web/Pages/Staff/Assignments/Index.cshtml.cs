@@ -1,0 +1,50 @@
+using Grader.Assignments;
+using Grader.Web.Auth.Http;
+using Grader.Web.Browse;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Grader.Web.Pages.Staff.Assignments;
+
+[Authorize(Policy = AuthSchemes.StaffPolicy)]
+public sealed class AssignmentsIndexModel(ReadModelQueries queries, IGrainFactory grains) : PageModel
+{
+    public IReadOnlyList<AssignmentRow> Assignments { get; private set; } = [];
+
+    public string? NewId { get; private set; }
+
+    public string? NewTitle { get; private set; }
+
+    public IReadOnlyList<string> Errors { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct) => Assignments = await queries.AssignmentsAsync(ct);
+
+    /// <summary>Creates an assignment with sensible defaults; its settings and suite are edited next.</summary>
+    public async Task<IActionResult> OnPostAsync([FromForm] string? id, [FromForm] string? title, CancellationToken ct)
+    {
+        (NewId, NewTitle) = (id?.Trim(), title?.Trim());
+        var definition = new AssignmentDefinition(NewId ?? "", NewTitle ?? "", DatabaseMode.None, null, ["public"], new Dictionary<string, string>(),
+            AssignmentDefinition.DefaultPort, null, 60, 20, new ResourceLimits(), []);
+        var errors = AssignmentValidator.Validate(definition).ToList();
+        if (string.IsNullOrWhiteSpace(NewTitle))
+        {
+            errors.Add("the title is required");
+        }
+
+        if (errors.Count == 0 && await grains.GetGrain<IAssignmentGrain>(NewId!).GetAsync() is not null)
+        {
+            errors.Add($"an assignment '{NewId}' already exists");
+        }
+
+        if (errors.Count > 0)
+        {
+            Errors = errors;
+            Assignments = await queries.AssignmentsAsync(ct);
+            return Page();
+        }
+
+        await grains.GetGrain<IAssignmentGrain>(NewId!).SetAsync(definition);
+        return Redirect($"/staff/assignments/{NewId}");
+    }
+}

@@ -1,0 +1,60 @@
+using Grader.Queue;
+using Grader.Tasks;
+using Grader.Web.Auth.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Grader.Web.Pages.Tasks;
+
+/// <summary>What the task body partial shows: the task as this user may see it, and its place in line.</summary>
+public sealed record TaskBody(TaskView View, int? QueuePosition, bool ShowsPrivateDetails);
+
+/// <summary>One task, live. A student sees only their own tasks; anyone else's id is "not found".</summary>
+public sealed class DetailsModel(IGrainFactory grains) : PageModel
+{
+    public TaskView View { get; private set; } = null!;
+
+    public TaskBody Body { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(Guid id) => await LoadAsync(id) ? Page() : NotFound();
+
+    /// <summary>The body alone, which the page fetches after every live update.</summary>
+    public async Task<IActionResult> OnGetBodyAsync(Guid id) => await LoadAsync(id) ? Partial("_TaskBody", Body) : NotFound();
+
+    public async Task<IActionResult> OnPostCancelAsync(Guid id)
+    {
+        if (!await LoadAsync(id))
+        {
+            return NotFound();
+        }
+
+        await grains.GetGrain<ITaskGrain>(id).CancelAsync(User.Username());
+        return Redirect($"/tasks/{id}");
+    }
+
+    public async Task<IActionResult> OnPostRerunAsync(Guid id)
+    {
+        if (!await LoadAsync(id))
+        {
+            return NotFound();
+        }
+
+        var rerun = Guid.NewGuid();
+        var spec = View.Spec with { IncludePrivate = View.Spec.IncludePrivate && User.IsStaff(), Source = "rerun" };
+        await grains.GetGrain<ITaskGrain>(rerun).SubmitAsync(spec);
+        return Redirect($"/tasks/{rerun}");
+    }
+
+    private async Task<bool> LoadAsync(Guid id)
+    {
+        if (await grains.GetGrain<ITaskGrain>(id).GetAsync() is not { } view || !User.CanSee(view))
+        {
+            return false;
+        }
+
+        View = User.VisiblePart(view);
+        var position = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPositionAsync(id) : null;
+        Body = new TaskBody(View, position, User.IsStaff());
+        return true;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Net;
+using Grader.Web.Auth;
+
+namespace Grader.IntegrationTests.Auth;
+
+/// <summary>Repeated failures lock an account and an address for a while; the lock then ends by itself.
+/// The fixture locks after 3 failures per account or 6 per address, for 3 seconds.</summary>
+[Collection(AuthCollection.Name)]
+public sealed class LockoutTests(AuthFixture grader)
+{
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task AccountLocksAfterRepeatedFailuresThenUnlocksWhenTheLockExpires()
+    {
+        var password = $"pw-{Guid.NewGuid():N}";
+        await grader.CreateLocalUserAsync($"locked-{_run}", password, UserRole.Student);
+        var attacker = grader.Client();
+        for (var i = 0; i < AuthFixture.MaxFailuresPerAccount; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await AuthFixture.SignInAsync(attacker, $"locked-{_run}", "guess-" + i)).StatusCode);
+        }
+
+        var lockedAt = Stopwatch.StartNew();
+        // Now even the right password, even from another address, is refused until the lock ends.
+        var refused = await AuthFixture.SignInAsync(grader.Client(), $"locked-{_run}", password);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("Try again in", await AuthFixture.ProblemDetailAsync(refused));
+        var retryAfter = TimeSpan.FromSeconds(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(retryAfter, TimeSpan.FromSeconds(1), AuthFixture.LockoutDuration);
+
+        var signedIn = await SignInOnceUnlockedAsync($"locked-{_run}", password);
+
+        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        Assert.True(lockedAt.Elapsed >= AuthFixture.LockoutDuration - TimeSpan.FromSeconds(1), $"unlocked after {lockedAt.Elapsed}");
+    }
+
+    [Fact]
+    public async Task AddressLocksAcrossUsernamesWhileOtherAddressesStillSignIn()
+    {
+        var password = $"pw-{Guid.NewGuid():N}";
+        await grader.CreateLocalUserAsync($"victim-{_run}", password, UserRole.Student);
+        var sprayer = grader.Client();
+        for (var i = 0; i < AuthFixture.MaxFailuresPerAddress; i++)
+        {
+            await AuthFixture.SignInAsync(sprayer, $"spray-{i}-{_run}", "password1");
+        }
+
+        var fromSprayer = await AuthFixture.SignInAsync(sprayer, $"victim-{_run}", password);
+        var fromElsewhere = await AuthFixture.SignInAsync(grader.Client(), $"victim-{_run}", password);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, fromSprayer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, fromElsewhere.StatusCode);
+    }
+
+    [Fact]
+    public async Task UnknownUsernameLocksJustLikeAKnownOne()
+    {
+        var attacker = grader.Client();
+        for (var i = 0; i < AuthFixture.MaxFailuresPerAccount; i++)
+        {
+            await AuthFixture.SignInAsync(attacker, $"ghost-{_run}", "guess-" + i);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await AuthFixture.SignInAsync(grader.Client(), $"ghost-{_run}", "another")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SuccessfulSignInClearsTheAccountsFailures()
+    {
+        var password = $"pw-{Guid.NewGuid():N}";
+        await grader.CreateLocalUserAsync($"typo-{_run}", password, UserRole.Student);
+        var client = grader.Client();
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < AuthFixture.MaxFailuresPerAccount - 1; i++)
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, (await AuthFixture.SignInAsync(client, $"typo-{_run}", "typo")).StatusCode);
+            }
+
+            Assert.Equal(HttpStatusCode.OK, (await AuthFixture.SignInAsync(grader.Client(), $"typo-{_run}", password)).StatusCode);
+        }
+    }
+
+    /// <summary>Waits out the lock the way a client should: by its Retry-After, never by a fixed sleep.</summary>
+    private async Task<HttpResponseMessage> SignInOnceUnlockedAsync(string username, string password)
+    {
+        var deadline = DateTime.UtcNow + AuthFixture.LockoutDuration + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var response = await AuthFixture.SignInAsync(grader.Client(), username, password);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests || DateTime.UtcNow > deadline)
+            {
+                return response;
+            }
+
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(250));
+        }
+    }
+}

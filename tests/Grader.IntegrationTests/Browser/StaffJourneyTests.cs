@@ -1,0 +1,69 @@
+using Grader.IntegrationTests.Infrastructure;
+using Grader.Web.Auth;
+using Microsoft.Playwright;
+
+namespace Grader.IntegrationTests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class StaffJourneyTests(BrowserFixture grader)
+{
+    private const string SuiteWithAnError = """
+        version: 1
+        scenarios:
+          - id: hello
+            title: Greets the configured NAME
+            visibility: public
+            requets:
+              method: GET
+              path: /v1/hello
+        """;
+
+    private const string FixedSuite = """
+        version: 1
+        scenarios:
+          - id: hello
+            title: Greets the configured NAME
+            visibility: public
+            steps:
+              - request: { method: GET, path: /v1/hello }
+                expect: { status: 200, body: { greeting: "Hello, Arthur!" } }
+          - id: hidden-health
+            title: Health check (private)
+            visibility: private
+            steps:
+              - request: { method: GET, path: /v1/health }
+                expect: { status: 200, body: { status: OK, database: "#string" } }
+        """;
+
+    [Fact]
+    public async Task StaffSeesSuiteErrorsInlineFixesThemDryRunsAndSeesPrivateStepDetail()
+    {
+        await DemoAssignment.StoreAsync(grader.Grains, "browser-staff");
+        var (user, password) = await grader.AccountAsync($"sta-{LocalStack.RunId}", UserRole.Staff);
+        var page = await grader.SignedInPageAsync(user, password);
+
+        await page.GotoAsync("/staff/assignments/browser-staff");
+        await page.GetByLabel("…or edit it here").FillAsync(SuiteWithAnError);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Store suite" }).ClickAsync();
+        var errors = page.GetByTestId("suite-errors");
+        await Assertions.Expect(errors).ToContainTextAsync("The suite was not stored.");
+        await Assertions.Expect(errors).ToContainTextAsync("browser-staff.yaml:6:");
+        await BrowserFixture.ScreenshotAsync(page, "staff-1-suite-error");
+
+        await page.GetByLabel("…or edit it here").FillAsync(FixedSuite);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Store suite" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("Suite stored: 2 scenarios");
+        await BrowserFixture.ScreenshotAsync(page, "staff-2-suite-stored");
+
+        await page.GetByLabel("Reference image").FillAsync(grader.Image("correct"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run" }).ClickAsync();
+        await page.WaitForURLAsync("**/tasks/*");
+        await Assertions.Expect(page.GetByTestId("task-status")).ToHaveTextAsync("Completed", new() { Timeout = 120_000 });
+        var hidden = page.Locator("[data-testid=step][data-key='hidden-health/0']");
+        await Assertions.Expect(hidden).ToHaveAttributeAsync("data-outcome", "Passed");
+        await hidden.Locator("summary").ClickAsync();
+        await Assertions.Expect(hidden).ToContainTextAsync("GET /v1/health");
+        await Assertions.Expect(hidden.GetByTestId("response")).ToContainTextAsync("\"status\":\"OK\"");
+        await BrowserFixture.ScreenshotAsync(page, "staff-3-dry-run");
+    }
+}

@@ -1,0 +1,78 @@
+using Grader.Web.Auth.SignIn;
+
+namespace Grader.UnitTests.Auth;
+
+public class LockoutPolicyTests
+{
+    private static readonly DateTimeOffset T0 = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly LockoutPolicy Policy = new(3, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(5));
+
+    private static ThrottleState Fail(int times, DateTimeOffset at, ThrottleState? from = null)
+    {
+        var state = from ?? ThrottleState.Clean;
+        for (var i = 0; i < times; i++)
+        {
+            state = Policy.AfterFailure(state, at);
+        }
+
+        return state;
+    }
+
+    [Fact]
+    public void FailuresBelowTheLimitDoNotLock()
+    {
+        var state = Fail(2, T0);
+
+        Assert.Null(LockoutPolicy.RemainingLock(state, T0));
+        Assert.Equal(2, state.Failures);
+    }
+
+    [Fact]
+    public void ReachingTheLimitLocksForTheDurationThenExpires()
+    {
+        var state = Fail(3, T0);
+
+        Assert.Equal(TimeSpan.FromMinutes(5), LockoutPolicy.RemainingLock(state, T0));
+        Assert.Equal(TimeSpan.FromMinutes(1), LockoutPolicy.RemainingLock(state, T0.AddMinutes(4)));
+        Assert.Null(LockoutPolicy.RemainingLock(state, T0.AddMinutes(5)));
+    }
+
+    [Fact]
+    public void AttemptsWhileLockedDoNotExtendTheLock()
+    {
+        var locked = Fail(3, T0);
+
+        var later = Fail(10, T0.AddMinutes(4), locked);
+
+        Assert.Equal(locked, later);
+    }
+
+    [Fact]
+    public void AnExpiredLockLeavesACleanSlate()
+    {
+        var afterLock = Fail(1, T0.AddMinutes(6), Fail(3, T0));
+
+        Assert.Null(LockoutPolicy.RemainingLock(afterLock, T0.AddMinutes(6)));
+        Assert.Equal(1, afterLock.Failures);
+    }
+
+    [Fact]
+    public void FailuresOutsideTheWindowStartANewCount()
+    {
+        var early = Fail(2, T0);
+
+        var late = Fail(1, T0.AddMinutes(11), early);
+
+        Assert.Equal(1, late.Failures);
+        Assert.Null(LockoutPolicy.RemainingLock(late, T0.AddMinutes(11)));
+    }
+
+    [Fact]
+    public void ForgottenOnlyWhenUnlockedAndTheWindowIsOver()
+    {
+        Assert.False(Policy.IsForgotten(Fail(1, T0), T0.AddMinutes(9)));
+        Assert.True(Policy.IsForgotten(Fail(1, T0), T0.AddMinutes(10)));
+        Assert.False(Policy.IsForgotten(Fail(3, T0), T0.AddMinutes(4)));
+        Assert.True(Policy.IsForgotten(Fail(3, T0), T0.AddMinutes(5)));
+    }
+}
