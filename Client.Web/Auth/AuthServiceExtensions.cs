@@ -6,6 +6,8 @@ using Grader.Web.Auth.SignIn;
 using Grader.Web.Auth.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -58,6 +60,8 @@ public static class AuthServiceExtensions
             .AddPolicy(AuthSchemes.StaffPolicy, p => p.RequireAuthenticatedUser().RequireRole(UserRoles.Staff, UserRoles.Admin))
             .AddPolicy(AuthSchemes.AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(UserRoles.Admin));
 
+        services.AddDataProtection().SetApplicationName("grader");
+        services.AddOptions<KeyManagementOptions>().Configure<AuthDatabase>((o, database) => o.XmlRepository = new DataProtectionKeyStore(database));
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddAntiforgery(o =>
         {

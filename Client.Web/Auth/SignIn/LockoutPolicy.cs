@@ -11,11 +11,18 @@ public sealed record ThrottleState(int Failures, DateTimeOffset? WindowStartedAt
 /// <summary>The lockout rule for one kind of key: <see cref="MaxFailures"/> failures within
 /// <see cref="Window"/> lock the key for <see cref="Duration"/>. A lock that ends leaves a clean slate,
 /// and attempts made while locked are not counted, so a lockout always ends on time.</summary>
+/// <remarks>An attempt is counted as a failure when it starts (<see cref="Begin"/>) and forgiven if it
+/// turns out not to be one (<see cref="Forgive"/>). Counting afterwards would let a burst of parallel
+/// guesses all pass the check before the first of them is counted.</remarks>
 public sealed record LockoutPolicy(int MaxFailures, TimeSpan Window, TimeSpan Duration)
 {
     /// <returns>How long the key stays locked, or null when it may try now.</returns>
     public static TimeSpan? RemainingLock(ThrottleState state, DateTimeOffset now) =>
         state.LockedUntil is { } until && until > now ? until - now : null;
+
+    /// <returns>Whether the attempt may go ahead, and the state with it counted as a failure.</returns>
+    public (bool Allowed, ThrottleState Next) Begin(ThrottleState state, DateTimeOffset now) =>
+        RemainingLock(state, now) is null ? (true, AfterFailure(state, now)) : (false, state);
 
     public ThrottleState AfterFailure(ThrottleState state, DateTimeOffset now)
     {
@@ -26,12 +33,22 @@ public sealed record LockoutPolicy(int MaxFailures, TimeSpan Window, TimeSpan Du
 
         var fresh = state.WindowStartedAt is not { } started || now - started >= Window;
         var failures = fresh ? 1 : state.Failures + 1;
+        var windowStart = fresh ? now : state.WindowStartedAt;
         return failures >= MaxFailures
-            ? new ThrottleState(0, null, now + Duration)
-            : new ThrottleState(failures, fresh ? now : state.WindowStartedAt, null);
+            ? new ThrottleState(0, windowStart, now + Duration)
+            : new ThrottleState(failures, windowStart, null);
     }
 
-    /// <summary>A row that says nothing any more (no lock, window over) can be deleted.</summary>
+    /// <summary>Takes back one attempt counted by <see cref="Begin"/>: it succeeded, or could not be
+    /// judged. A lock that this very attempt set is lifted; any other lock stays.</summary>
+    /// <param name="counted">The state <see cref="Begin"/> returned for this attempt.</param>
+    public ThrottleState Forgive(ThrottleState current, ThrottleState counted) =>
+        counted.LockedUntil is not null && current.LockedUntil == counted.LockedUntil
+            ? current with { Failures = MaxFailures - 1, LockedUntil = null }
+            : current with { Failures = Math.Max(0, current.Failures - 1) };
+
+    /// <summary>A state that says nothing any more (no lock, and no failures or its window over) can be
+    /// deleted; ThrottleStore.ForgetOldAsync applies the same rule in SQL.</summary>
     public bool IsForgotten(ThrottleState state, DateTimeOffset now) =>
-        RemainingLock(state, now) is null && (state.WindowStartedAt is not { } started || now - started >= Window);
+        RemainingLock(state, now) is null && (state.Failures == 0 || state.WindowStartedAt is not { } started || now - started >= Window);
 }

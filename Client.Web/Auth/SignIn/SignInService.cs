@@ -19,28 +19,32 @@ public sealed partial class SignInService(
     {
         var name = username?.Trim() ?? "";
         password ??= "";
-        if (await throttle.LockedForAsync(name, clientAddress, ct) is { } wait)
+        var attempt = await throttle.BeginAsync(name, clientAddress, ct);
+        if (attempt.RetryAfter is { } wait)
         {
             LogLockedOut(logger, await LoggableAsync(name, ct), clientAddress, wait);
             return new SignInResult.LockedOut(wait);
         }
 
+        // The attempt already counts as a failure; the outcomes that are not one take it back.
         var result = IsPlausible(name) && password.Length > 0
             ? await CheckAsync(name, password, ct)
             : new SignInResult.InvalidCredentials();
-
         switch (result)
         {
             case SignInResult.Succeeded success:
-                await throttle.RecordSuccessAsync(name, ct);
+                await throttle.SucceededAsync(attempt, ct);
                 LogSignedIn(logger, success.User.Username, success.Method, success.User.Role.Name(), clientAddress);
                 break;
-            case SignInResult.InvalidCredentials:
-                await throttle.RecordFailureAsync(name, clientAddress, ct);
-                LogInvalid(logger, await LoggableAsync(name, ct), clientAddress);
-                break;
             case SignInResult.AccountDisabled:
+                await throttle.SucceededAsync(attempt, ct);
                 LogDisabled(logger, name, clientAddress);
+                break;
+            case SignInResult.DirectoryUnavailable:
+                await throttle.NotJudgedAsync(attempt, ct);
+                break;
+            default:
+                LogInvalid(logger, await LoggableAsync(name, ct), clientAddress);
                 break;
         }
 

@@ -1,6 +1,12 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace Grader.Web.Auth.SignIn;
+
+/// <summary>One sign-in attempt as the throttle counted it.</summary>
+/// <param name="RetryAfter">Set when the attempt was refused: how long the lock lasts.</param>
+public sealed record ThrottledAttempt(string AccountKey, string AddressKey, ThrottleState? Account, ThrottleState Address, TimeSpan? RetryAfter);
 
 /// <summary>Temporary lockout after repeated failures, counted per username and per client address
 /// (see <see cref="LockoutPolicy"/>). Usernames are counted whether or not they exist, so a lockout
@@ -17,33 +23,64 @@ public sealed class SignInThrottle(ThrottleStore store, IOptions<AuthOptions> op
         var name = username.Trim().ToLowerInvariant();
         return name.Length <= SignInService.MaxUsernameLength && !name.Any(char.IsControl) && !name.Any(char.IsSurrogate)
             ? "account:" + name
-            : "account#" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)));
+            : "account#" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
     }
 
     public static string AddressKey(string clientAddress) => "address:" + clientAddress;
 
-    /// <returns>How long until this username may try again from this address, or null when it may now.</returns>
-    public async Task<TimeSpan?> LockedForAsync(string username, string clientAddress, CancellationToken ct)
+    /// <summary>Counts the attempt as a failure up front, unless the address or the username is locked.</summary>
+    public async Task<ThrottledAttempt> BeginAsync(string username, string clientAddress, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var account = LockoutPolicy.RemainingLock(await store.GetAsync(AccountKey(username), ct), now);
-        var address = LockoutPolicy.RemainingLock(await store.GetAsync(AddressKey(clientAddress), ct), now);
-        return new[] { account, address }.Max();
-    }
-
-    public async Task RecordFailureAsync(string username, string clientAddress, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        if (username.Length > 0)
+        var accountKey = AccountKey(username);
+        var addressKey = AddressKey(clientAddress);
+        var address = await store.UpdateAsync(addressKey, s => Begin(_addresses, s, now), ct);
+        if (address.RetryAfter is { } addressWait)
         {
-            await store.RecordFailureAsync(AccountKey(username), _accounts, now, ct);
+            return new ThrottledAttempt(accountKey, addressKey, null, address.State, addressWait);
         }
 
-        await store.RecordFailureAsync(AddressKey(clientAddress), _addresses, now, ct);
+        // An empty username is counted against the address only.
+        ThrottleState? account = null;
+        if (username.Trim().Length > 0)
+        {
+            var (accountWait, accountState) = await store.UpdateAsync(accountKey, s => Begin(_accounts, s, now), ct);
+            if (accountWait is not null)
+            {
+                await store.UpdateAsync(addressKey, s => (true, _addresses.Forgive(s, address.State)), ct);
+                return new ThrottledAttempt(accountKey, addressKey, null, address.State, accountWait);
+            }
+
+            account = accountState;
+        }
+
         await store.ForgetOldAsync(now, now - options.Value.FailureWindow, ct);
+        return new ThrottledAttempt(accountKey, addressKey, account, address.State, null);
     }
 
-    /// <summary>A correct password clears the account's count; the address keeps its count, so an
-    /// attacker cannot reset it by signing in to an account of their own between guesses.</summary>
-    public Task RecordSuccessAsync(string username, CancellationToken ct) => store.ClearAsync(AccountKey(username), ct);
+    /// <summary>The password was right: the username starts afresh and the address gets its attempt
+    /// back. The address is not cleared, so an attacker cannot reset its count by signing in to an
+    /// account of their own between guesses.</summary>
+    public async Task SucceededAsync(ThrottledAttempt attempt, CancellationToken ct)
+    {
+        await store.ClearAsync(attempt.AccountKey, ct);
+        await store.UpdateAsync(attempt.AddressKey, s => (true, _addresses.Forgive(s, attempt.Address)), ct);
+    }
+
+    /// <summary>The password could not be checked (the directory is down): the attempt does not count.</summary>
+    public async Task NotJudgedAsync(ThrottledAttempt attempt, CancellationToken ct)
+    {
+        if (attempt.Account is { } account)
+        {
+            await store.UpdateAsync(attempt.AccountKey, s => (true, _accounts.Forgive(s, account)), ct);
+        }
+
+        await store.UpdateAsync(attempt.AddressKey, s => (true, _addresses.Forgive(s, attempt.Address)), ct);
+    }
+
+    private static ((TimeSpan? RetryAfter, ThrottleState State) Result, ThrottleState Next) Begin(LockoutPolicy policy, ThrottleState state, DateTimeOffset now)
+    {
+        var (allowed, next) = policy.Begin(state, now);
+        return ((allowed ? null : LockoutPolicy.RemainingLock(state, now), next), next);
+    }
 }

@@ -97,6 +97,20 @@ public sealed class DirectoryDownTests(AuthFixture grader) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DirectoryThatHangsAfterTheBindStillEndsSignInAtTheDeadline()
+    {
+        await grader.RemoveSourcesAsync();
+        using var server = new HangAfterBindServer();
+        await grader.AddSourceAsync(_admin, _directory.Source("Hangs after bind", uri: server.Uri));
+
+        var (response, elapsed) = await TimedSignInAsync("student-d1", "student-password");
+
+        Assert.Equal(1, server.Searches);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(elapsed < SignInLimit + AuthFixture.LdapTimeout, $"took {elapsed}");
+    }
+
+    [Fact]
     public async Task FailuresWhileTheDirectoryIsDownDoNotLockTheAccount()
     {
         _slapd.Kill();

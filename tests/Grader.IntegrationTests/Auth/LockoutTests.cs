@@ -37,6 +37,18 @@ public sealed class LockoutTests(AuthFixture grader)
     }
 
     [Fact]
+    public async Task ParallelGuessesCannotSlipPastTheLimit()
+    {
+        await grader.CreateLocalUserAsync($"burst-{_run}", $"pw-{Guid.NewGuid():N}", UserRole.Student);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            AuthFixture.SignInAsync(grader.Client(), $"burst-{_run}", "guess-" + i)));
+
+        Assert.Equal(AuthFixture.MaxFailuresPerAccount, answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized));
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Unauthorized), a => Assert.Equal(HttpStatusCode.TooManyRequests, a.StatusCode));
+    }
+
+    [Fact]
     public async Task AddressLocksAcrossUsernamesWhileOtherAddressesStillSignIn()
     {
         var password = $"pw-{Guid.NewGuid():N}";

@@ -32,6 +32,14 @@ public sealed class SessionAndTokenTests(AuthFixture grader)
     }
 
     [Fact]
+    public async Task CookieKeysAreSharedThroughTheDatabase()
+    {
+        await grader.NewUserAsync($"keys-{_run}", UserRole.Student);
+
+        Assert.True(await LocalStack.ScalarAsync<long>(grader.StateDatabase, "SELECT count(*) FROM auth_data_protection_keys") >= 1);
+    }
+
+    [Fact]
     public async Task CookieSessionNeedsTheAntiforgeryTokenForUnsafeCalls()
     {
         var password = $"pw-{Guid.NewGuid():N}";
@@ -166,7 +174,10 @@ public sealed class SessionAndTokenTests(AuthFixture grader)
 
         var response = await browser.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["username"] = $"redirect-{_run}", ["password"] = password, ["returnUrl"] = "//evil.example/", ["__RequestVerificationToken"] = token,
+            ["username"] = $"redirect-{_run}",
+            ["password"] = password,
+            ["returnUrl"] = "//evil.example/",
+            ["__RequestVerificationToken"] = token,
         }));
 
         Assert.Equal("/api/auth/me", response.Headers.Location?.OriginalString);

@@ -68,6 +68,47 @@ public class LockoutPolicyTests
     }
 
     [Fact]
+    public void ABurstOfAttemptsIsCountedAsItStartsSoOnlyTheLimitGetsThrough()
+    {
+        var state = ThrottleState.Clean;
+        var allowed = 0;
+        for (var i = 0; i < 100; i++)
+        {
+            (var ok, state) = Policy.Begin(state, T0);
+            allowed += ok ? 1 : 0;
+        }
+
+        Assert.Equal(3, allowed);
+        Assert.NotNull(LockoutPolicy.RemainingLock(state, T0));
+    }
+
+    [Fact]
+    public void ForgivingAnAttemptTakesItsCountBack()
+    {
+        var (_, counted) = Policy.Begin(Fail(1, T0), T0);
+
+        var forgiven = Policy.Forgive(counted, counted);
+
+        Assert.Equal(1, forgiven.Failures);
+        Assert.Null(LockoutPolicy.RemainingLock(forgiven, T0));
+    }
+
+    [Fact]
+    public void ForgivingTheAttemptThatLockedLiftsThatLockOnly()
+    {
+        var (_, locking) = Policy.Begin(Fail(2, T0), T0);
+        Assert.NotNull(LockoutPolicy.RemainingLock(locking, T0));
+
+        var lifted = Policy.Forgive(locking, locking);
+        var otherLock = Fail(3, T0.AddSeconds(1));
+        var kept = Policy.Forgive(otherLock, locking);
+
+        Assert.Null(LockoutPolicy.RemainingLock(lifted, T0));
+        Assert.Equal(2, lifted.Failures);
+        Assert.NotNull(LockoutPolicy.RemainingLock(kept, T0.AddSeconds(1)));
+    }
+
+    [Fact]
     public void ForgottenOnlyWhenUnlockedAndTheWindowIsOver()
     {
         Assert.False(Policy.IsForgotten(Fail(1, T0), T0.AddMinutes(9)));
