@@ -8,6 +8,7 @@ using Grader.Web.Health;
 using Grader.Web.Hosting;
 using Grader.Web.Status;
 using Grader.Web.Tasks;
+using Orleans.Dashboard;
 
 try
 {
@@ -40,6 +41,7 @@ try
     app.MapStatusApi();
     app.MapDashboardApi();
     app.MapRazorPages();
+    app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(AuthSchemes.StaffPolicy);
     app.Run();
     return 0;
 }

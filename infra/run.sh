@@ -49,13 +49,22 @@ csrf=$(curl -fsS -c "$jar" -H 'Content-Type: application/json' \
   http://127.0.0.1:8080/api/auth/sign-in | python3 -c 'import json,sys; print(json.load(sys.stdin)["antiforgeryToken"])')
 curl -fsS -o /dev/null -b "$jar" -X PUT -H 'Content-Type: application/json' -H "X-CSRF-TOKEN: $csrf" \
   --data @"$repo/infra/demo/assignment.json" http://127.0.0.1:8080/api/assignments/demo-items
+# A demo student, so the student's side can be tried in the browser too (made once; 409 when it exists).
+student_password_file="$GRADER_HOME/secrets/web-student-password"
+[ -s "$student_password_file" ] || (umask 077; openssl rand -hex 8 > "$student_password_file")
+curl -sS -o /dev/null -b "$jar" -X POST -H 'Content-Type: application/json' -H "X-CSRF-TOKEN: $csrf" \
+  --data "{\"username\":\"student\",\"password\":\"$(cat "$student_password_file")\",\"role\":\"student\"}" \
+  http://127.0.0.1:8080/api/admin/users || true
 
 cat <<MSG
 
   Grader is running: http://127.0.0.1:8080  (ready: /readyz, status: /api/v1/status)
   Demo assignment:   demo-items
   Demo image:        $GRADER_REGISTRY/students/app:correct   (also :wrong, :crash, :never-listen)
-  Admin:             admin / password in $admin_password_file   (sign in at http://127.0.0.1:8080/sign-in)
+  Demo sign-in:      http://127.0.0.1:8080/sign-in
+                     staff (admin): admin / $(cat "$admin_password_file")
+                     student:       student / $(cat "$student_password_file")
+                     (passwords are kept in $GRADER_HOME/secrets)
   More admins:       cd Client.Web/bin/Release/net10.0 && dotnet Grader.Web.dll create-admin NAME
                      (password from \$GRADER_ADMIN_PASSWORD or standard input)
   Try it (every API call but /healthz, /readyz and /api/v1/status needs a signed-in session or a token):

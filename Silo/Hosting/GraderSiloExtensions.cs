@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using StackExchange.Redis;
 
 namespace Grader.Silo.Hosting;
@@ -77,6 +78,8 @@ public static class GraderSiloExtensions
             // Tests and small deployments tune failure detection here (Orleans:ClusterMembership:ProbeTimeout, ...).
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:ClusterMembership"));
             silo.Services.AddPlacementDirector<HostPlacement, HostPlacementDirector>();
+            // Grain and silo statistics for the web tier's /dashboard (staff only; it has no auth of its own).
+            silo.AddDashboard();
             // The runner of this host starts with the silo: it pulls queued work and removes leftovers.
             silo.AddStartupTask((sp, _) => sp.GetRequiredService<IGrainFactory>().GetGrain<IRunnerGrain>(cluster.SiloName).GetStatusAsync());
         });
@@ -103,6 +106,7 @@ public static class GraderSiloExtensions
                 o.ServiceId = cluster.ServiceId;
             });
             client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis.Configuration));
+            client.AddDashboard();
         });
         return builder;
     }

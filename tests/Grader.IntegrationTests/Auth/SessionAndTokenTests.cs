@@ -180,7 +180,8 @@ public sealed class SessionAndTokenTests(AuthFixture grader)
             ["__RequestVerificationToken"] = token,
         }));
 
-        Assert.Equal("/api/auth/me", response.Headers.Location?.OriginalString);
+        // An off-site returnUrl is ignored: the user lands on the home page.
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
     }
 
     private static string SessionCookie(HttpResponseMessage response) =>

@@ -65,5 +65,11 @@ public sealed class StaffJourneyTests(BrowserFixture grader)
         await Assertions.Expect(hidden).ToContainTextAsync("GET /v1/health");
         await Assertions.Expect(hidden.GetByTestId("response")).ToContainTextAsync("\"status\":\"OK\"");
         await BrowserFixture.ScreenshotAsync(page, "staff-3-dry-run");
+
+        await page.GotoAsync("/staff/hosts");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync(grader.HostName);
+        await BrowserFixture.ScreenshotAsync(page, "staff-4-hosts");
+        var dashboard = await page.GotoAsync("/dashboard");
+        Assert.Equal(200, dashboard!.Status);
     }
 }

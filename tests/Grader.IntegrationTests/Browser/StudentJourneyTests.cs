@@ -103,8 +103,11 @@ public sealed class StudentJourneyTests(BrowserFixture grader)
         var page = await grader.SignedInPageAsync(other, otherPassword);
         var response = await page.GotoAsync($"/tasks/{id}");
         Assert.Equal(404, response!.Status);
-        var staffPage = await page.GotoAsync("/staff/assignments");
-        Assert.Equal(403, staffPage!.Status);
+        foreach (var staffOnly in new[] { "/staff/assignments", "/staff/hosts", "/dashboard" })
+        {
+            var refused = await page.GotoAsync(staffOnly);
+            Assert.Equal(403, refused!.Status);
+        }
     }
 }
 
