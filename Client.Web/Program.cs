@@ -41,6 +41,8 @@ try
     app.MapStatusApi();
     app.MapDashboardApi();
     app.MapRazorPages();
+    // The JSON API's description for staff scripts; signed-in users only, like the API itself.
+    app.MapOpenApi("/openapi/{documentName}.json");
     app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(AuthSchemes.StaffPolicy);
     app.Run();
     return 0;

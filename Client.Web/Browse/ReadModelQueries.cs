@@ -81,6 +81,19 @@ public sealed class ReadModelQueries(IOptions<DatabaseOptions> options) : IDispo
         return rows;
     }
 
+    /// <summary>How long this assignment's recent tasks took from start to verdict (median), if any finished.</summary>
+    public async Task<TimeSpan?> TypicalRunTimeAsync(string assignmentId, CancellationToken ct)
+    {
+        await using var command = _dataSource.CreateCommand("""
+            SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at))
+            FROM (SELECT started_at, finished_at FROM task_summary
+                  WHERE assignment_id = @assignment AND started_at IS NOT NULL AND finished_at IS NOT NULL
+                  ORDER BY finished_at DESC LIMIT 50) AS recent
+            """);
+        command.Parameters.AddWithValue("assignment", assignmentId);
+        return await command.ExecuteScalarAsync(ct) is double seconds ? TimeSpan.FromSeconds(seconds) : null;
+    }
+
     private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
     public void Dispose() => _dataSource.Dispose();

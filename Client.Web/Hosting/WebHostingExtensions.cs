@@ -28,6 +28,7 @@ public static class WebHostingExtensions
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
         builder.Services.AddRazorPages();
+        builder.Services.AddOpenApi();
         builder.Services.AddSingleton<Grader.Web.Browse.ReadModelQueries>();
         builder.Services.AddGraderHealthChecks(web.Mode);
         return builder;

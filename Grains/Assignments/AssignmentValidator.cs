@@ -7,6 +7,16 @@ public static partial class AssignmentValidator
 {
     public static IReadOnlyList<string> Validate(AssignmentDefinition a)
     {
+        // JSON from the API may leave out members the record declares non-null; say so, don't crash.
+        var missing = new (string Name, object? Value)[]
+        {
+            ("id", a.Id), ("title", a.Title), ("schemas", a.Schemas), ("environment", a.Environment), ("limits", a.Limits), ("scenarios", a.Scenarios),
+        }.Where(m => m.Value is null).Select(m => $"{m.Name} is required").ToList();
+        if (missing.Count > 0)
+        {
+            return missing;
+        }
+
         var errors = new List<string>();
         if (!IdPattern().IsMatch(a.Id))
         {

@@ -106,7 +106,8 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
                 PidsLimit = limits.Pids,
                 Ulimits = [new Ulimit { Name = "nofile", Soft = 4096, Hard = 4096 }],
                 // A flooding app fills this and stops there, not the host's disk.
-                LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "2m", ["max-file"] = "1" } },
+                // Two files, so that right after a rotation the previous 2 MB are still there to read.
+                LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "2m", ["max-file"] = "2" } },
                 Tmpfs = new Dictionary<string, string> { ["/tmp"] = "rw,nosuid,nodev,size=64m" },
             },
         }, ct);
@@ -136,7 +137,7 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
     public async Task<string> ReadLogsAsync(string id, int limitBytes, CancellationToken ct)
     {
         using var stream = await _client.Containers.GetContainerLogsAsync(id, false,
-            new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = "5000" }, ct);
+            new ContainerLogsParameters { ShowStdout = true, ShowStderr = true }, ct);
         var buffer = new byte[16 * 1024];
         var collected = new MemoryStream();
         var cut = false;

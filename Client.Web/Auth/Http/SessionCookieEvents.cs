@@ -9,7 +9,7 @@ namespace Grader.Web.Auth.Http;
 /// and refreshes the role from there. API calls get 401/403 instead of redirects to pages.</summary>
 public sealed class SessionCookieEvents(SessionStore sessions, IOptions<AuthOptions> options, TimeProvider clock) : CookieAuthenticationEvents
 {
-    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/openapi");
 
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {

@@ -7,10 +7,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Grader.Web.Pages.Tasks;
 
 /// <summary>What the task body partial shows: the task as this user may see it, and its place in line.</summary>
-public sealed record TaskBody(TaskView View, int? QueuePosition, bool ShowsPrivateDetails);
+/// <param name="EstimatedWait">Tasks ahead × the assignment's typical run time ÷ the cluster's slots.</param>
+public sealed record TaskBody(TaskView View, int? QueuePosition, TimeSpan? EstimatedWait, bool ShowsPrivateDetails);
 
 /// <summary>One task, live. A student sees only their own tasks; anyone else's id is "not found".</summary>
-public sealed class DetailsModel(IGrainFactory grains) : PageModel
+public sealed class DetailsModel(IGrainFactory grains, Grader.Web.Browse.ReadModelQueries queries) : PageModel
 {
     public TaskView View { get; private set; } = null!;
 
@@ -45,6 +46,13 @@ public sealed class DetailsModel(IGrainFactory grains) : PageModel
         return Redirect($"/tasks/{rerun}");
     }
 
+    private async Task<TimeSpan?> EstimateWaitAsync(TaskView view, int ahead)
+    {
+        var typical = await queries.TypicalRunTimeAsync(view.Spec.AssignmentId, HttpContext.RequestAborted);
+        var slots = (await Grader.Web.Status.StatusApi.GetAsync(grains)).Runners.Sum(r => r.Slots);
+        return typical is { } run && slots > 0 ? run * (ahead + 1) / slots : null;
+    }
+
     private async Task<bool> LoadAsync(Guid id)
     {
         if (await grains.GetGrain<ITaskGrain>(id).GetAsync() is not { } view || !User.CanSee(view))
@@ -54,7 +62,7 @@ public sealed class DetailsModel(IGrainFactory grains) : PageModel
 
         View = User.VisiblePart(view);
         var position = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPositionAsync(id) : null;
-        Body = new TaskBody(View, position, User.IsStaff());
+        Body = new TaskBody(View, position, position is int ahead ? await EstimateWaitAsync(view, ahead) : null, User.IsStaff());
         return true;
     }
 }

@@ -107,6 +107,27 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Fills and sends the submit form, and returns the new task's id from the page it lands on.
+    /// If no task page comes, the failure says what the form showed instead.</summary>
+    public static async Task<Guid> SubmitAsync(IPage page, string assignmentId, string image, string screenshot)
+    {
+        await page.GotoAsync($"/?assignment={assignmentId}");
+        await page.GetByLabel("Docker image").FillAsync(image);
+        await ScreenshotAsync(page, screenshot);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test my image" }).ClickAsync();
+        try
+        {
+            await page.WaitForURLAsync("**/tasks/*", new() { Timeout = 90_000 });
+        }
+        catch (TimeoutException)
+        {
+            await ScreenshotAsync(page, screenshot + "-no-task");
+            throw new InvalidOperationException($"The submit form did not lead to a task page; it shows: {await page.Locator("main").InnerTextAsync()}");
+        }
+
+        return Guid.Parse(page.Url.Split('/')[^1]);
+    }
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, $"{name}.png"), FullPage = true });
 }

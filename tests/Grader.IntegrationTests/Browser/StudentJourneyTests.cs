@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Grader.Assignments;
 using Grader.IntegrationTests.Infrastructure;
 using Grader.Tasks;
 using Grader.Web.Auth;
@@ -30,12 +28,7 @@ public sealed class StudentJourneyTests(BrowserFixture grader)
         var page = await grader.SignedInPageAsync(user, password);
         await page.AddInitScriptAsync(RecordStepArrivals);
 
-        await page.GotoAsync("/?assignment=browser-student");
-        await page.GetByLabel("Docker image").FillAsync(grader.Image("wrong"));
-        await BrowserFixture.ScreenshotAsync(page, "student-1-submit");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Test my image" }).ClickAsync();
-        await page.WaitForURLAsync("**/tasks/*");
-        var taskId = Guid.Parse(page.Url.Split('/')[^1]);
+        var taskId = await BrowserFixture.SubmitAsync(page, "browser-student", grader.Image("wrong"), "student-1-submit");
 
         var status = page.GetByTestId("task-status");
         await Assertions.Expect(status).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("Completed|Failed"), new() { Timeout = 120_000 });
@@ -108,25 +101,5 @@ public sealed class StudentJourneyTests(BrowserFixture grader)
             var refused = await page.GotoAsync(staffOnly);
             Assert.Equal(403, refused!.Status);
         }
-    }
-}
-
-/// <summary>The demo assignment (infra/demo) under a new id, on its own copy of the template.</summary>
-public static class DemoAssignment
-{
-    public static async Task<AssignmentDefinition> LoadAsync(string id, Func<AssignmentDefinition, AssignmentDefinition>? change = null)
-    {
-        var template = $"grader_it_tpl_{id.Replace('-', '_')}_{LocalStack.RunId}";
-        await LocalStack.CreateDatabaseAsync(template, await File.ReadAllTextAsync(Path.Combine(LocalStack.RepoRoot, "infra/demo/template.sql")));
-        var demo = JsonSerializer.Deserialize<AssignmentDefinition>(
-            await File.ReadAllTextAsync(Path.Combine(LocalStack.RepoRoot, "infra/demo/assignment.json")), Grading.GraderFixture.Json)!;
-        return (change ?? (a => a))(demo with { Id = id, Database = template });
-    }
-
-    public static async Task<AssignmentDefinition> StoreAsync(IGrainFactory grains, string id, Func<AssignmentDefinition, AssignmentDefinition>? change = null)
-    {
-        var assignment = await LoadAsync(id, change);
-        await grains.GetGrain<IAssignmentGrain>(id).SetAsync(assignment);
-        return assignment;
     }
 }

@@ -26,10 +26,7 @@ public sealed class XssTests(BrowserFixture grader)
             await dialog.DismissAsync();
         };
 
-        await page.GotoAsync("/?assignment=browser-xss");
-        await page.GetByLabel("Docker image").FillAsync(grader.Image("xss"));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Test my image" }).ClickAsync();
-        await page.WaitForURLAsync("**/tasks/*");
+        await BrowserFixture.SubmitAsync(page, "browser-xss", grader.Image("xss"), "xss-submit");
         await Assertions.Expect(page.GetByTestId("task-status")).ToHaveTextAsync("Completed", new() { Timeout = 120_000 });
 
         // Open everything that shows the app's output, then look for any sign that it ran.

@@ -32,6 +32,9 @@ public sealed class GraderFixture : IAsyncLifetime
 
     public IServiceProvider Services => _web!.Services;
 
+    /// <summary>A client with no credentials at all.</summary>
+    public HttpClient AnonymousClient() => _web!.CreateClient();
+
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
     public TaskTransitions Transitions => Services.GetRequiredService<TaskTransitions>();
@@ -73,14 +76,10 @@ public sealed class GraderFixture : IAsyncLifetime
         await LocalStack.DropDatabaseAsync(StateDatabase);
     }
 
-    /// <summary>The demo assignment (infra/demo) under a new id, on its own copy of the template.</summary>
+    /// <summary>The demo assignment under a new id, stored through the staff API.</summary>
     public async Task<AssignmentDefinition> DemoAssignmentAsync(string id, Func<AssignmentDefinition, AssignmentDefinition>? change = null)
     {
-        var template = $"grader_it_tpl_{id.Replace('-', '_')}_{LocalStack.RunId}";
-        await LocalStack.CreateDatabaseAsync(template, await File.ReadAllTextAsync(Path.Combine(LocalStack.RepoRoot, "infra/demo/template.sql")));
-        var demo = JsonSerializer.Deserialize<AssignmentDefinition>(
-            await File.ReadAllTextAsync(Path.Combine(LocalStack.RepoRoot, "infra/demo/assignment.json")), Json)!;
-        var assignment = (change ?? (a => a))(demo with { Id = id, Database = template });
+        var assignment = await DemoAssignment.LoadAsync(id, change);
         await PutAssignmentAsync(assignment);
         return assignment;
     }

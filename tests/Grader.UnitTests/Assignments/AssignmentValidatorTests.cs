@@ -187,4 +187,14 @@ public class AssignmentValidatorTests
     private static ScenarioStep Step() => new(
         new StepRequest("GET", "/items"),
         new StepExpectation([200], """{"items":"#array","id":"#uuid"}""", ["$..created"]));
+
+    [Fact]
+    public void MembersMissingFromJsonAreReportedNotThrown()
+    {
+        var fromJson = System.Text.Json.JsonSerializer.Deserialize<AssignmentDefinition>("""{"port": 8000}""")!;
+
+        var errors = AssignmentValidator.Validate(fromJson);
+
+        Assert.Equal(["id is required", "title is required", "schemas is required", "environment is required", "limits is required", "scenarios is required"], errors);
+    }
 }
