@@ -10,7 +10,7 @@ eval "$("$repo/infra/stack.sh" env)"
 "$repo/infra/images/build.sh"
 
 # The demo assignment's template database.
-psql_admin() { PGPASSWORD=$Database__Password psql -X -q -h 127.0.0.1 -p "$Database__Port" -U postgres -v ON_ERROR_STOP=1 "$@"; }
+psql_admin() { PGOPTIONS='-c client_min_messages=warning' PGPASSWORD=$Database__Password psql -X -q -h 127.0.0.1 -p "$Database__Port" -U postgres -v ON_ERROR_STOP=1 "$@"; }
 psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='demo_items_template'" | grep -q 1 \
   || psql_admin -d postgres -c "CREATE DATABASE demo_items_template" -c "REVOKE CONNECT ON DATABASE demo_items_template FROM PUBLIC"
 psql_admin -d demo_items_template -f "$repo/infra/demo/template.sql" >/dev/null
