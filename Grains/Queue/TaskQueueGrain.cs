@@ -27,7 +27,15 @@ public sealed partial class TaskQueueGrain(
         LogEnqueued(logger, entry.TaskId, entry.UserId, _queue.Count);
         foreach (var host in state.State.Runners)
         {
-            await GrainFactory.GetGrain<IRunnerGrain>(host).WakeAsync();
+            try
+            {
+                await GrainFactory.GetGrain<IRunnerGrain>(host).WakeAsync();
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                // A host that is gone cannot be woken; the entry is stored, and live runners also poll.
+                LogWakeFailed(logger, host, e.Message);
+            }
         }
     }
 
@@ -69,6 +77,9 @@ public sealed partial class TaskQueueGrain(
         state.State.Turn = _queue.Turn;
         return state.WriteStateAsync();
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not wake runner {Host}: {Error}")]
+    private static partial void LogWakeFailed(ILogger logger, string host, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queued task {TaskId} of {UserId}; {Length} waiting")]
     private static partial void LogEnqueued(ILogger logger, Guid taskId, string userId, int length);

@@ -58,7 +58,15 @@ public sealed partial class TaskGrain(
         await Queue.RemoveAsync(Id);
         if (wasRunning && S.Host is not null)
         {
-            await GrainFactory.GetGrain<IRunnerGrain>(S.Host).CancelAsync(Id, S.Attempt);
+            try
+            {
+                await GrainFactory.GetGrain<IRunnerGrain>(S.Host).CancelAsync(Id, S.Attempt);
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                // The host is gone, and its attempt with it; the cancel is already stored.
+                LogRunnerUnreachable(logger, Id, S.Attempt, S.Host, e.Message);
+            }
         }
 
         return View();
