@@ -68,6 +68,9 @@ public static class TaskEventsApi
         {
             await grain.UnsubscribeAsync(reference);
             grains.DeleteObjectReference<ITaskObserver>(reference);
+            // Orleans holds the observer only weakly: without this, an optimised build may collect it
+            // mid-stream, and the page silently stops getting updates.
+            GC.KeepAlive(relay);
         }
     }
 

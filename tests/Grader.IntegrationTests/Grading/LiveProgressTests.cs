@@ -23,11 +23,21 @@ public sealed class LiveProgressTests(GraderFixture grader) : IAsyncLifetime
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var received = new List<(TaskView View, DateTimeOffset At)>();
-        while (await reader.ReadLineAsync() is { } line)
+        // A stream that stops delivering must fail the test, not hang it.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        while (await reader.ReadLineAsync(deadline.Token) is { } line)
         {
             if (line.StartsWith("data: ", StringComparison.Ordinal))
             {
                 received.Add((JsonSerializer.Deserialize<TaskView>(line["data: ".Length..], GraderFixture.Json)!, DateTimeOffset.UtcNow));
+                if (received.Count == 1)
+                {
+                    // The server runs in this process: collect now, as a busy server eventually would.
+                    // Orleans holds the stream's observer weakly, so this proves it is kept alive.
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                    GC.Collect();
+                }
             }
         }
 
