@@ -1,13 +1,12 @@
 using Grader.Database;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Grader.Web.Auth;
 
 /// <summary>The grader's PostgreSQL for the auth tables (Silo/Storage/Sql/003_auth.sql), pooled.</summary>
-public sealed class AuthDatabase(IOptions<DatabaseOptions> options) : IAsyncDisposable
+public sealed class AuthDatabase(GraderDataSource database)
 {
-    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(options.Value.ConnectionString());
+    private readonly NpgsqlDataSource _source = database.Source;
 
     public NpgsqlCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
@@ -22,5 +21,4 @@ public sealed class AuthDatabase(IOptions<DatabaseOptions> options) : IAsyncDisp
 
     public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken ct) => _source.OpenConnectionAsync(ct);
 
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
 }

@@ -79,6 +79,7 @@ public static class AuthServiceExtensions
     public static IServiceCollection AddAuthStores(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Grader.Database.GraderDataSource>();
         services.TryAddSingleton<AuthDatabase>();
         services.TryAddSingleton<UserStore>();
         services.TryAddSingleton<LocalPasswords>();

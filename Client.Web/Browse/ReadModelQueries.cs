@@ -1,5 +1,4 @@
 using Grader.Database;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Grader.Web.Browse;
@@ -13,9 +12,9 @@ public sealed record AssignmentRow(string Id, string Title, string DatabaseMode,
 public sealed record TaskFilter(string? UserId, string? AssignmentId, string? Status, DateOnly? From, DateOnly? To, string? Search, int Limit = 200);
 
 /// <summary>Lists and look-ups over the read model, for pages and exports. Every filter is a bound parameter.</summary>
-public sealed class ReadModelQueries(IOptions<DatabaseOptions> options) : IDisposable
+public sealed class ReadModelQueries(GraderDataSource database)
 {
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString());
+    private readonly NpgsqlDataSource _dataSource = database.Source;
 
     public async Task<IReadOnlyList<TaskRow>> TasksAsync(TaskFilter filter, CancellationToken ct)
     {
@@ -96,5 +95,4 @@ public sealed class ReadModelQueries(IOptions<DatabaseOptions> options) : IDispo
 
     private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
-    public void Dispose() => _dataSource.Dispose();
 }

@@ -3,6 +3,7 @@ using Grader.Configuration;
 using Grader.Database;
 using Grader.Silo.Hosting;
 using Grader.Web.Health;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Grader.Web.Hosting;
@@ -29,6 +30,7 @@ public static class WebHostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddRazorPages();
         builder.Services.AddOpenApi();
+        builder.Services.TryAddSingleton<GraderDataSource>();
         builder.Services.AddSingleton<Grader.Web.Browse.ReadModelQueries>();
         builder.Services.AddGraderHealthChecks(web.Mode);
         return builder;

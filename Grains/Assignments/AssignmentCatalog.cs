@@ -1,13 +1,12 @@
 using Grader.Database;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Grader.Assignments;
 
 /// <summary>Keeps the assignment_summary table in step with assignment grains, so assignments can be listed.</summary>
-public sealed class AssignmentCatalog(IOptions<DatabaseOptions> options) : IDisposable
+public sealed class AssignmentCatalog(GraderDataSource database)
 {
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString());
+    private readonly NpgsqlDataSource _dataSource = database.Source;
 
     public async Task WriteAsync(AssignmentDefinition assignment)
     {
@@ -24,5 +23,4 @@ public sealed class AssignmentCatalog(IOptions<DatabaseOptions> options) : IDisp
         await command.ExecuteNonQueryAsync();
     }
 
-    public void Dispose() => _dataSource.Dispose();
 }

@@ -23,6 +23,7 @@ public static class RunnerServiceExtensions
         services.TryAddSingleton(Options.Create(configuration.Read<DatabaseOptions>(DatabaseOptions.Section)));
         services.AddSingleton<DockerEngine>();
         services.AddSingleton<DatabaseSandbox>();
+        services.TryAddSingleton<GraderDataSource>();
         services.AddSingleton<GradingServices>();
         services.AddHttpClient(GradingServices.StudentHttpClient)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

@@ -1,6 +1,5 @@
 using Grader.Database;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,7 +7,7 @@ namespace Grader.Tasks;
 
 /// <summary>Writes a task's summary and step verdicts into the relational read model. Idempotent: a row
 /// is replaced only by a higher revision, and steps are keyed by (task, attempt, scenario, step).</summary>
-public sealed partial class TaskReadModel(IOptions<DatabaseOptions> options, ILogger<TaskReadModel> logger) : IDisposable
+public sealed partial class TaskReadModel(GraderDataSource database, ILogger<TaskReadModel> logger)
 {
     private const string UpsertSummary = """
         INSERT INTO task_summary (task_id, revision, user_id, assignment_id, image, include_private, source, status, attempt,
@@ -34,7 +33,7 @@ public sealed partial class TaskReadModel(IOptions<DatabaseOptions> options, ILo
             duration_ms = excluded.duration_ms, message = excluded.message, reported_at = excluded.reported_at
         """;
 
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString());
+    private readonly NpgsqlDataSource _dataSource = database.Source;
 
     /// <summary>Never throws: the read model is derived data, and the next transition writes it again.</summary>
     public async Task WriteAsync(TaskView view, long revision)
@@ -94,8 +93,6 @@ public sealed partial class TaskReadModel(IOptions<DatabaseOptions> options, ILo
             LogWriteFailed(logger, e, view.Id, revision);
         }
     }
-
-    public void Dispose() => _dataSource.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Read model write for task {TaskId} revision {Revision} failed; the next transition writes it again")]
     private static partial void LogWriteFailed(ILogger logger, Exception e, Guid taskId, long revision);

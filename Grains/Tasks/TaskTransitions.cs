@@ -1,13 +1,9 @@
-using System.Collections.Concurrent;
-
 namespace Grader.Tasks;
 
 /// <summary>Every persisted change of a task on this silo, as it happens. Tests await these instead of
 /// sleeping, and the web tier of an embedded silo can push them to browsers.</summary>
 public sealed class TaskTransitions
 {
-    private readonly ConcurrentDictionary<Guid, Action<TaskView>> _watchers = new();
-
     public event Action<TaskView>? Changed;
 
     internal void Publish(TaskView view)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Grader.Assignments;
 
 namespace Grader.Web.Pages.Staff.Assignments;
@@ -77,6 +76,4 @@ public sealed class AssignmentForm
 
     private static DateTimeOffset? Utc(DateTime? value) =>
         value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
-
-    public override string ToString() => Title.ToString(CultureInfo.InvariantCulture);
 }
