@@ -22,7 +22,8 @@ public enum StepKind
 
 /// <summary>One difference between expected and actual, located by JSONPath (or <c>status</c>,
 /// <c>headers.Name</c>, <c>sql[n] $…</c>). Values are shown as JSON text; the types use JSON's
-/// vocabulary (object, array, string, number, boolean, null, missing) or what a matcher asks for.</summary>
+/// vocabulary (object, array, string, number, boolean, null, missing) or what a matcher asks for.
+/// <see cref="ActualPath"/> is set where the actual body's location differs (an aligned or extra array item).</summary>
 [GenerateSerializer, Immutable, Alias("grader.Mismatch")]
 public sealed record Mismatch(
     [property: Id(0)] string Path,
@@ -30,7 +31,8 @@ public sealed record Mismatch(
     [property: Id(2)] string? Expected,
     [property: Id(3)] string? Actual,
     [property: Id(4)] string? ExpectedType = null,
-    [property: Id(5)] string? ActualType = null)
+    [property: Id(5)] string? ActualType = null,
+    [property: Id(6)] string? ActualPath = null)
 {
     /// <summary>One line for logs and plain-text reports: where, why, expected and actual with types.</summary>
     public override string ToString()

@@ -14,6 +14,7 @@ public sealed class GradingServices(
     IHttpClientFactory httpClients,
     IOptions<RunnerOptions> options,
     IOptions<DatabaseOptions> databaseOptions,
+    CompiledSuiteCache suites,
     ILoggerFactory loggers)
 {
     public const string StudentHttpClient = "student-app";
@@ -34,5 +35,7 @@ public sealed class GradingServices(
         httpClients.CreateClient(StudentHttpClient),
         options.Value.ResponseLimitBytes,
         database is null ? null : new SandboxSqlChecks(databaseOptions.Value, database),
-        new Uri($"http://localhost:{port}/"));
+        new Uri($"http://localhost:{port}/"),
+        suites,
+        options.Value.JudgingTimeout);
 }

@@ -56,6 +56,10 @@ public sealed class RunnerOptions
     /// <summary>How often leftovers (containers, roles, databases) of dead attempts are removed.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Longest the comparison of one response may take; past it the step is an error, and the
+    /// host's CPU is free again. The request timeout ends when the answer has arrived.</summary>
+    public TimeSpan JudgingTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Longest a pull may take before the attempt gives up.</summary>
     public TimeSpan PullTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -4,11 +4,15 @@ using System.Text.Json;
 namespace Grader.Scenarios;
 
 /// <summary>One step of a concrete location inside a JSON document: an object key or an array index.</summary>
-public readonly record struct PathSegment(string? Key, int Index)
+/// <param name="ActualIndex">Where an aligned array item sits in the actual body, when that differs from
+/// <paramref name="Index"/> (the expected position) or the item exists only there; otherwise -1.</param>
+public readonly record struct PathSegment(string? Key, int Index, int ActualIndex = -1)
 {
     public static PathSegment Property(string key) => new(key, -1);
 
     public static PathSegment Item(int index) => new(null, index);
+
+    public static PathSegment Item(int index, int actualIndex) => new(null, index, actualIndex);
 }
 
 /// <summary>A small JSONPath subset for ignore and unordered rules: <c>$</c>, <c>.name</c>, <c>['name']</c>,
@@ -192,14 +196,15 @@ public sealed class JsonPathPattern
     }
 
     /// <summary>Renders a concrete path as <c>$.a[0]['odd key']</c>.</summary>
-    public static string Render(IReadOnlyList<PathSegment> path)
+    /// <param name="actualSide">Array indexes as they are in the actual body (after alignment).</param>
+    public static string Render(IReadOnlyList<PathSegment> path, bool actualSide = false)
     {
         var sb = new StringBuilder("$");
         foreach (var segment in path)
         {
             if (segment.Key is null)
             {
-                sb.Append('[').Append(segment.Index).Append(']');
+                sb.Append('[').Append(actualSide && segment.ActualIndex >= 0 ? segment.ActualIndex : segment.Index).Append(']');
             }
             else if (segment.Key.Length > 0 && segment.Key.All(c => char.IsLetterOrDigit(c) || c == '_'))
             {

@@ -10,19 +10,25 @@ namespace Grader.Scenarios;
 /// the reference system skipped. A step that needs a value a failed step should have captured is
 /// reported blocked; when setup fails, every scored step is.</summary>
 /// <param name="displayBase">Where the student runs the app themselves (http://localhost:port/), for curl.</param>
-public sealed class ScenarioExecutor(HttpClient http, int responseLimitBytes, ISqlChecks? sqlChecks = null, Uri? displayBase = null)
+/// <param name="suites">Where compiled scenarios are kept; a scenario is compiled once per revision, not per run.</param>
+/// <param name="judgingTimeout">How long comparing one response may take.</param>
+public sealed class ScenarioExecutor(HttpClient http, int responseLimitBytes, ISqlChecks? sqlChecks = null, Uri? displayBase = null,
+    CompiledSuiteCache? suites = null, TimeSpan? judgingTimeout = null)
 {
-    private readonly StepRunner _runner = new(http, responseLimitBytes, sqlChecks);
+    public static readonly TimeSpan DefaultJudgingTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly StepRunner _runner = new(http, responseLimitBytes, sqlChecks, judgingTimeout ?? DefaultJudgingTimeout);
+    private readonly CompiledSuiteCache _suites = suites ?? CompiledSuiteCache.Shared;
 
     public async IAsyncEnumerable<StepResult> RunAsync(Uri baseAddress, Scenario scenario, int attempt, TimeSpan requestTimeout,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
+        var compiled = _suites.Get(scenario);
         var context = new Context(scenario, attempt, baseAddress, requestTimeout);
         string? setupFailed = null;
-        var setup = scenario.Setup ?? [];
-        for (var i = 0; i < setup.Count; i++)
+        for (var i = 0; i < compiled.Setup.Count; i++)
         {
-            var result = await RunOrBlockAsync(context, StepKind.Setup, i, setup[i], null, ct);
+            var result = await RunOrBlockAsync(context, StepKind.Setup, i, compiled.Setup[i], null, ct);
             if (result.Outcome != StepOutcome.Passed)
             {
                 setupFailed ??= $"Blocked: setup step {i + 1} did not pass ({result.Outcome.ToString().ToLowerInvariant()}).";
@@ -31,21 +37,21 @@ public sealed class ScenarioExecutor(HttpClient http, int responseLimitBytes, IS
             yield return result;
         }
 
-        for (var i = 0; i < scenario.Steps.Count; i++)
+        for (var i = 0; i < compiled.Steps.Count; i++)
         {
-            yield return await RunOrBlockAsync(context, StepKind.Step, i, scenario.Steps[i], setupFailed, ct);
+            yield return await RunOrBlockAsync(context, StepKind.Step, i, compiled.Steps[i], setupFailed, ct);
         }
 
-        var teardown = scenario.Teardown ?? [];
-        for (var i = 0; i < teardown.Count; i++)
+        for (var i = 0; i < compiled.Teardown.Count; i++)
         {
             // Teardown runs even after failures: it exists to clean up whatever did happen.
-            yield return await RunOrBlockAsync(context, StepKind.Teardown, i, teardown[i], null, ct);
+            yield return await RunOrBlockAsync(context, StepKind.Teardown, i, compiled.Teardown[i], null, ct);
         }
     }
 
-    private async Task<StepResult> RunOrBlockAsync(Context context, StepKind kind, int index, ScenarioStep step, string? blockedBecause, CancellationToken ct)
+    private async Task<StepResult> RunOrBlockAsync(Context context, StepKind kind, int index, CompiledStep compiled, string? blockedBecause, CancellationToken ct)
     {
+        var step = compiled.Step;
         var ownCaptures = (step.Captures ?? []).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var needed = StepVariables.NeededBefore(step).Concat(StepVariables.NeededBySqlChecks(step).Where(n => !ownCaptures.Contains(n)));
         blockedBecause ??= needed.Select(context.WhyUnavailable).FirstOrDefault(reason => reason is not null);
@@ -56,7 +62,7 @@ public sealed class ScenarioExecutor(HttpClient http, int responseLimitBytes, IS
                 null, null, [], blockedBecause, TimeSpan.Zero, null, null);
         }
 
-        var run = await _runner.RunAsync(step, context.Values, context.BaseAddress, context.RequestTimeout, ct);
+        var run = await _runner.RunAsync(compiled, context.Values, context.BaseAddress, context.RequestTimeout, ct);
         if (run.Outcome == StepOutcome.Passed)
         {
             context.Keep(run.Captured);

@@ -21,6 +21,12 @@ public static partial class Variables
 
     public static bool IsValidName(string name) => NamePattern().IsMatch(name);
 
+    /// <summary>The name when the whole text is one reference (<c>{{id}}</c>), otherwise null.</summary>
+    public static string? WholeReferenceName(string text) =>
+        text.Contains("{{", StringComparison.Ordinal) && WholeReference().Match(text) is { Success: true } whole ? whole.Groups[1].Value : null;
+
+    public static bool HasReference(string text) => text.Contains("{{", StringComparison.Ordinal) && Reference().IsMatch(text);
+
     /// <summary>The names referenced in a text, in order, repeats included.</summary>
     public static IEnumerable<string> UsedIn(string? text) =>
         text is null || !text.Contains("{{", StringComparison.Ordinal)

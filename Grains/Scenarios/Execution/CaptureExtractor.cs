@@ -8,14 +8,16 @@ namespace Grader.Scenarios.Execution;
 /// string. A capture that finds nothing is a mismatch: later steps cannot use it.</summary>
 public static class CaptureExtractor
 {
-    public static Dictionary<string, JsonElement> Extract(IReadOnlyList<StepCapture> captures, StepResponse response, List<Mismatch> mismatches)
+    /// <param name="paths">The compiled path of each capture (null for header captures).</param>
+    public static Dictionary<string, JsonElement> Extract(IReadOnlyList<StepCapture> captures, IReadOnlyList<JsonPathPattern?> paths, StepResponse response, List<Mismatch> mismatches)
     {
         var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         JsonDocument? body = null;
         try
         {
-            foreach (var capture in captures)
+            for (var i = 0; i < captures.Count; i++)
             {
+                var capture = captures[i];
                 if (capture.Header is { } header)
                 {
                     if (response.Headers.TryGetValue(header, out var text))
@@ -30,7 +32,7 @@ public static class CaptureExtractor
                     continue;
                 }
 
-                var path = JsonPathPattern.Parse(capture.JsonPath ?? "$");
+                var path = paths[i]!;
                 if (body is null && !TryParse(response.Body, out body))
                 {
                     mismatches.Add(new Mismatch(path.Text, $"capture '{capture.Name}': the response is not JSON", "(a value)", ResponseJudge.Truncate(response.Body), "any", JsonMatcher.InvalidJsonType));

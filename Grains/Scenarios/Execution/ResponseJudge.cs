@@ -1,17 +1,18 @@
 using System.Globalization;
 using System.Text.Json;
-using Grader.Assignments;
 using Grader.Tasks;
 
 namespace Grader.Scenarios.Execution;
 
-/// <summary>Compares a response with a step's expectations (variables already filled in) and lists
-/// every difference. Throws <see cref="JsonException"/> when a JSON body was expected and the response
-/// is not JSON: that is an error, not a wrong answer.</summary>
+/// <summary>Compares a response with a step's compiled expectations and lists every difference.
+/// References are filled from the captured values as the comparison meets them. Throws
+/// <see cref="JsonException"/> when a JSON body was expected and the response is not JSON: that is an
+/// error, not a wrong answer; and <see cref="OperationCanceledException"/> when the token ends judging.</summary>
 public static class ResponseJudge
 {
-    public static List<Mismatch> Judge(StepExpectation expect, string? expectedBody, StepResponse response)
+    public static List<Mismatch> Judge(CompiledStep step, IReadOnlyDictionary<string, JsonElement> values, StepResponse response, CancellationToken ct)
     {
+        var expect = step.Step.Expect;
         var mismatches = new List<Mismatch>();
         var accepted = expect.Status.Count > 0 ? expect.Status.Contains(response.Status) : response.Status is >= 200 and < 300;
         if (!accepted)
@@ -20,21 +21,22 @@ public static class ResponseJudge
                 expect.Status.Count > 0 ? string.Join(" or ", expect.Status) : "2xx", response.Status.ToString(CultureInfo.InvariantCulture)));
         }
 
-        foreach (var (name, expectedValue) in expect.Headers ?? new Dictionary<string, string>())
+        foreach (var (name, compiled) in step.Headers)
         {
+            var expected = compiled ?? CompiledStep.HeaderValue(Variables.Fill(expect.Headers![name], values));
             var actual = response.Headers.TryGetValue(name, out var value) ? JsonSerializer.SerializeToElement(value) : default;
-            foreach (var mismatch in JsonMatcher.Match(JsonSerializer.SerializeToElement(expectedValue), actual))
+            foreach (var mismatch in JsonMatcher.Match(expected, actual, ct: ct))
             {
                 mismatches.Add(mismatch with { Path = $"headers.{name}" });
             }
         }
 
-        if (expectedBody is null)
+        if (expect.JsonBody is null)
         {
             return mismatches;
         }
 
-        if (expectedBody.Length == 0)
+        if (step.Body is null)
         {
             if (response.Body.Length > 0)
             {
@@ -46,24 +48,14 @@ public static class ResponseJudge
 
         if (response.Body.Trim().Length == 0)
         {
-            mismatches.Add(new Mismatch("$", "expected a JSON body, got an empty one", Truncate(expectedBody), "(empty)", TypeOf(expectedBody), "empty"));
+            mismatches.Add(new Mismatch("$", "expected a JSON body, got an empty one", Truncate(expect.JsonBody), "(empty)", step.Body.TypeName, "empty"));
             return mismatches;
         }
 
         using var actualBody = JsonDocument.Parse(response.Body);
-        using var expected = JsonDocument.Parse(expectedBody);
-        var options = new MatchOptions(expect.Match, Patterns(expect.Ignore), Patterns(expect.Unordered), expect.Tolerance);
-        mismatches.AddRange(JsonMatcher.Match(expected.RootElement, actualBody.RootElement, options));
+        mismatches.AddRange(JsonMatcher.Match(step.Body, actualBody.RootElement, values, ct));
         return mismatches;
     }
 
-    public static List<JsonPathPattern>? Patterns(IReadOnlyList<string>? paths) => paths?.Select(JsonPathPattern.Parse).ToList();
-
     public static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
-
-    private static string TypeOf(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return JsonMatcher.TypeName(document.RootElement.ValueKind);
-    }
 }

@@ -7,16 +7,20 @@ using Grader.Tasks;
 namespace Grader.Scenarios.Execution;
 
 /// <summary>Runs one step against the app: fills in variables, sends the request within the step's
-/// timeout, judges the answer, takes the captures and runs the SQL checks; retries as the step asks.</summary>
-public sealed class StepRunner(HttpClient http, int responseCapBytes, ISqlChecks? sqlChecks)
+/// timeout, judges the answer within the judging deadline, takes the captures and runs the SQL checks;
+/// retries as the step asks.</summary>
+/// <param name="judgingTimeout">How long comparing one response may take: the request timeout ends when
+/// the answer has arrived, and a huge or deeply nested answer must not hold the host's CPU.</param>
+public sealed class StepRunner(HttpClient http, int responseCapBytes, ISqlChecks? sqlChecks, TimeSpan judgingTimeout)
 {
-    public async Task<StepRun> RunAsync(ScenarioStep step, IReadOnlyDictionary<string, JsonElement> values, Uri baseAddress, TimeSpan defaultTimeout, CancellationToken ct)
+    public async Task<StepRun> RunAsync(CompiledStep compiled, IReadOnlyDictionary<string, JsonElement> values, Uri baseAddress, TimeSpan defaultTimeout, CancellationToken ct)
     {
+        var step = compiled.Step;
         var attempts = Math.Max(1, step.Retry?.Attempts ?? 1);
         var clock = Stopwatch.StartNew();
         for (var tries = 1; ; tries++)
         {
-            var run = await TryOnceAsync(step, values, baseAddress, defaultTimeout, ct);
+            var run = await TryOnceAsync(compiled, values, baseAddress, defaultTimeout, ct);
             if (run.Outcome == StepOutcome.Passed || tries >= attempts)
             {
                 var message = tries > 1 && run.Message is not null ? $"{run.Message} (after {tries} tries)" : run.Message;
@@ -27,8 +31,9 @@ public sealed class StepRunner(HttpClient http, int responseCapBytes, ISqlChecks
         }
     }
 
-    private async Task<StepRun> TryOnceAsync(ScenarioStep step, IReadOnlyDictionary<string, JsonElement> values, Uri baseAddress, TimeSpan defaultTimeout, CancellationToken ct)
+    private async Task<StepRun> TryOnceAsync(CompiledStep compiled, IReadOnlyDictionary<string, JsonElement> values, Uri baseAddress, TimeSpan defaultTimeout, CancellationToken ct)
     {
+        var step = compiled.Step;
         var request = PreparedRequest.From(step.Request, values);
         var timeout = step.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : defaultTimeout;
         var noCaptures = new Dictionary<string, JsonElement>();
@@ -56,19 +61,26 @@ public sealed class StepRunner(HttpClient http, int responseCapBytes, ISqlChecks
         }
 
         List<Mismatch> mismatches;
-        try
+        using (var judging = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
-            var expectedBody = string.IsNullOrEmpty(step.Expect.JsonBody) ? step.Expect.JsonBody : Variables.FillJson(step.Expect.JsonBody, values);
-            var expect = step.Expect with { Headers = step.Expect.Headers?.ToDictionary(h => h.Key, h => Variables.Fill(h.Value, values)) };
-            mismatches = ResponseJudge.Judge(expect, expectedBody, response);
-        }
-        catch (JsonException e)
-        {
-            return Ended(StepOutcome.Error, response, [], $"The response is not valid JSON: {e.Message}");
+            judging.CancelAfter(judgingTimeout);
+            try
+            {
+                mismatches = ResponseJudge.Judge(compiled, values, response, judging.Token);
+            }
+            catch (JsonException e)
+            {
+                return Ended(StepOutcome.Error, response, [], $"The response is not valid JSON: {e.Message}");
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return Ended(StepOutcome.Error, response, [],
+                    $"Comparing the response took longer than {judgingTimeout.TotalSeconds:0.#} s, so judging stopped: the response is too large or too deeply nested to compare.");
+            }
         }
 
-        var captured = CaptureExtractor.Extract(step.Captures ?? [], response, mismatches);
-        if (step.SqlChecks is { Count: > 0 } checks)
+        var captured = CaptureExtractor.Extract(step.Captures ?? [], compiled.CapturePaths, response, mismatches);
+        if (compiled.SqlChecks is { Count: > 0 } checks)
         {
             var scope = new Dictionary<string, JsonElement>(values);
             foreach (var (name, value) in captured)
@@ -90,7 +102,7 @@ public sealed class StepRunner(HttpClient http, int responseCapBytes, ISqlChecks
 
     /// <summary>Adds each check's mismatches under <c>sql[n]</c>; returns a message when a query could
     /// not run at all, which is an error rather than a wrong answer.</summary>
-    private async Task<string?> RunSqlChecksAsync(IReadOnlyList<SqlCheck> checks, Dictionary<string, JsonElement> scope, List<Mismatch> mismatches, CancellationToken ct)
+    private async Task<string?> RunSqlChecksAsync(IReadOnlyList<CompiledSqlCheck> checks, Dictionary<string, JsonElement> scope, List<Mismatch> mismatches, CancellationToken ct)
     {
         if (sqlChecks is null)
         {
@@ -99,7 +111,7 @@ public sealed class StepRunner(HttpClient http, int responseCapBytes, ISqlChecks
 
         for (var i = 0; i < checks.Count; i++)
         {
-            var check = checks[i];
+            var check = checks[i].Check;
             var label = $"sql[{i + 1}]";
             var missing = Variables.UsedInJson(check.Parameters).Concat(Variables.UsedInJson(check.ExpectedRows)).FirstOrDefault(n => !scope.ContainsKey(n));
             if (missing is not null)
@@ -118,8 +130,7 @@ public sealed class StepRunner(HttpClient http, int responseCapBytes, ISqlChecks
                 return $"SQL check {i + 1}{(check.Title is null ? "" : $" ({check.Title})")} could not run: {e.Message}";
             }
 
-            var options = new MatchOptions(check.Match, ResponseJudge.Patterns(check.Ignore), check.Unordered ? [JsonPathPattern.Parse("$")] : null);
-            foreach (var mismatch in JsonMatcher.Match(Variables.FillJson(check.ExpectedRows, scope), rows, options))
+            foreach (var mismatch in JsonMatcher.Match(checks[i].Rows, rows, scope, ct))
             {
                 mismatches.Add(mismatch with { Path = $"{label} {mismatch.Path}", Reason = check.Title is null ? mismatch.Reason : $"{mismatch.Reason} ({check.Title})" });
             }

@@ -69,12 +69,12 @@ public static partial class SuiteRules
         var body = text.StartsWith("##", StringComparison.Ordinal) ? text[2..] : text[1..];
         var space = body.IndexOf(' ');
         var name = space < 0 ? body : body[..space];
-        if (!JsonMatcher.MatcherNames.Contains(name))
+        if (!MatcherVocabulary.ByName.TryGetValue(name, out var keyword))
         {
-            return $"unknown matcher '#{name}' (known: {string.Join(", ", JsonMatcher.MatcherNames.Order(StringComparer.Ordinal).Select(n => "#" + n))}; write \\#{name} for the literal text)";
+            return $"unknown matcher '#{name}' (known: {string.Join(", ", MatcherVocabulary.All.Select(k => k.Name).Order(StringComparer.Ordinal).Select(n => "#" + n))}; write \\#{name} for the literal text)";
         }
 
-        if (name == "regex")
+        if (keyword.TakesArgument)
         {
             try
             {
@@ -87,7 +87,7 @@ public static partial class SuiteRules
         }
         else if (space >= 0)
         {
-            return $"matcher '#{name}' takes no argument (only #regex does)";
+            return $"matcher '#{name}' takes no argument (only {string.Join(", ", MatcherVocabulary.All.Where(k => k.TakesArgument).Select(k => "#" + k.Name))} does)";
         }
 
         return null;

@@ -9,7 +9,8 @@ public static class SuiteSchema
         using var stream = typeof(SuiteSchema).Assembly.GetManifestResourceStream("Grader.Scenarios.Suites.suite.schema.json")
             ?? throw new InvalidOperationException("suite.schema.json is not embedded in the grains assembly");
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        // The matcher list comes from the vocabulary table, so a new matcher needs no edit here.
+        return reader.ReadToEnd().Replace("{matchers}", MatcherVocabulary.Listing, StringComparison.Ordinal);
     });
 
     public static string Json => Text.Value;

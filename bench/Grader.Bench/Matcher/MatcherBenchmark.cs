@@ -7,8 +7,8 @@ using Grader.Scenarios;
 namespace Grader.Bench.Matcher;
 
 /// <summary>Matcher throughput on large response bodies, printed next to the cost of only parsing the
-/// same body with System.Text.Json, all measured in the same run on the same machine. The matcher
-/// parses both documents, so twice the parse cost is its floor.</summary>
+/// same body with System.Text.Json, all measured in the same run on the same machine. A run compiles
+/// the expected body once, so judging parses only the response: one parse is its floor.</summary>
 internal static class MatcherBenchmark
 {
     public static int Run(string[] args)
@@ -24,6 +24,10 @@ internal static class MatcherBenchmark
         var bytes = Encoding.UTF8.GetByteCount(actual);
         var unordered = new MatchOptions(Unordered: [JsonPathPattern.Parse("$.items[*].tags")]);
 
+        // What a run does: the suite's expected bodies are compiled once, each response is parsed once.
+        var compiledActual = ExpectedBody.Parse(actual);
+        var compiledMatchers = ExpectedBody.Parse(withMatchers, unordered);
+        var compiledLenient = ExpectedBody.Parse(actual, unordered with { Mode = MatchMode.Lenient });
         var results = new List<Measurement>
         {
             Measurement.Of("System.Text.Json parse (baseline)", bytes, duration, () =>
@@ -31,13 +35,16 @@ internal static class MatcherBenchmark
                 using var document = JsonDocument.Parse(actual);
                 return document.RootElement.GetArrayLength("items");
             }),
-            Measurement.Of("matcher, exact, equal bodies", bytes, duration, () => JsonMatcher.Match(actual, actual).Count),
-            Measurement.Of("matcher, exact, 1% of items differ", bytes, duration, () => JsonMatcher.Match(actual, different).Count),
-            Measurement.Of("matcher, #type matchers on every field", bytes, duration, () => JsonMatcher.Match(withMatchers, actual, unordered).Count),
-            Measurement.Of("matcher, lenient, unordered tags", bytes, duration, () => JsonMatcher.Match(actual, actual, unordered with { Mode = MatchMode.Lenient }).Count),
+            Measurement.Of("compiled, exact, equal bodies", bytes, duration, () => JsonMatcher.Match(compiledActual, actual).Count),
+            Measurement.Of("compiled, exact, 1% of items differ", bytes, duration, () => JsonMatcher.Match(compiledActual, different).Count),
+            Measurement.Of("compiled, #type matchers on every field", bytes, duration, () => JsonMatcher.Match(compiledMatchers, actual).Count),
+            Measurement.Of("compiled, lenient, unordered tags", bytes, duration, () => JsonMatcher.Match(compiledLenient, actual).Count),
+            Measurement.Of("text API (parses both), equal bodies", bytes, duration, () => JsonMatcher.Match(actual, actual).Count),
         };
 
         Print(results, bytes);
+        Console.WriteLine();
+        SuiteParsing.Report(actual, different);
         return 0;
     }
 

@@ -55,7 +55,8 @@ public sealed record MatcherCase(
                 m.GetProperty("expected").GetString(),
                 m.GetProperty("actual").GetString(),
                 m.GetProperty("expectedType").GetString(),
-                m.GetProperty("actualType").GetString()))
+                m.GetProperty("actualType").GetString(),
+                m.TryGetProperty("actualPath", out var actualPath) ? actualPath.GetString() : null))
             .ToList();
         return new MatcherCase(
             c.GetProperty("name").GetString()!,

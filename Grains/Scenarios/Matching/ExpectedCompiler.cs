@@ -1,0 +1,151 @@
+using System.Text.Json;
+
+namespace Grader.Scenarios;
+
+/// <summary>Turns an expected JSON value into <see cref="ExpectedNode"/>s, resolving every rule that
+/// depends only on the expected side once.</summary>
+/// <param name="references">False when compiling a value already filled in: it is taken as written.</param>
+internal sealed class ExpectedCompiler(MatchOptions options, bool references = true)
+{
+    private const int AlignKeyCandidates = 8;
+
+    public bool SawVariables { get; private set; }
+
+    public ExpectedNode Compile(JsonElement value, List<PathSegment> path)
+    {
+        var ignored = options.Ignore is { Count: > 0 } ignore && ignore.Any(p => p.Matches(path));
+        return value.ValueKind switch
+        {
+            JsonValueKind.Object => CompileObject(value, path, ignored),
+            JsonValueKind.Array => CompileArray(value, path, ignored),
+            JsonValueKind.String => CompileString(value, ignored),
+            JsonValueKind.Number => new ExpectedNode
+            {
+                Kind = NodeKind.Number, Element = value, Ignored = ignored, Number = JsonNumber.Parse(value.GetRawText()),
+            },
+            _ => new ExpectedNode { Kind = NodeKind.Literal, Element = value, Ignored = ignored },
+        };
+    }
+
+    private ExpectedNode CompileObject(JsonElement value, List<PathSegment> path, bool ignored)
+    {
+        var keys = new List<string>();
+        var children = new List<ExpectedNode>();
+        foreach (var property in value.EnumerateObject())
+        {
+            // A repeated key keeps its last value, as a lookup in the parsed document did.
+            var existing = keys.IndexOf(property.Name);
+            path.Add(PathSegment.Property(property.Name));
+            var child = Compile(property.Value, path);
+            path.RemoveAt(path.Count - 1);
+            if (existing >= 0)
+            {
+                children[existing] = child;
+                continue;
+            }
+
+            keys.Add(property.Name);
+            children.Add(child);
+        }
+
+        return new ExpectedNode
+        {
+            Kind = NodeKind.Object, Element = value, Ignored = ignored,
+            Keys = [.. keys], KeysUtf8 = keys.Select(ExpectedNode.Utf8).ToArray(), Children = [.. children],
+        };
+    }
+
+    private ExpectedNode CompileArray(JsonElement value, List<PathSegment> path, bool ignored)
+    {
+        var items = new List<ExpectedNode>();
+        foreach (var item in value.EnumerateArray())
+        {
+            path.Add(PathSegment.Item(items.Count));
+            items.Add(Compile(item, path));
+            path.RemoveAt(path.Count - 1);
+        }
+
+        var unordered = options.Unordered is { Count: > 0 } rules && rules.Any(p => p.Matches(path));
+        var (key, itemKeys) = unordered ? (null, null) : FindAlignKey(items);
+        return new ExpectedNode
+        {
+            Kind = NodeKind.Array, Element = value, Ignored = ignored, Unordered = unordered,
+            Children = [.. items], AlignKey = key, ItemKeys = itemKeys,
+        };
+    }
+
+    /// <summary>"id" first, then the first item's keys: the first whose literal values are all different.</summary>
+    private static (string?, string[]?) FindAlignKey(List<ExpectedNode> items)
+    {
+        if (items.Count < 2 || items.Any(i => i.Kind != NodeKind.Object))
+        {
+            return (null, null);
+        }
+
+        var candidates = new[] { "id" }.Concat(items[0].Keys.Where(k => k != "id")).Take(AlignKeyCandidates);
+        foreach (var candidate in candidates)
+        {
+            var values = new string[items.Count];
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var usable = true;
+            for (var i = 0; i < items.Count && usable; i++)
+            {
+                var k = Array.IndexOf(items[i].Keys, candidate);
+                var child = k < 0 ? null : items[i].Children[k];
+                usable = child is { Kind: NodeKind.String or NodeKind.Number or NodeKind.Literal, Escaped: false }
+                    && ExpectedNode.CanonicalKey(child.Element) is { } canonical && seen.Add(values[i] = canonical);
+            }
+
+            if (usable)
+            {
+                return (candidate, values);
+            }
+        }
+
+        return (null, null);
+    }
+
+    private ExpectedNode CompileString(JsonElement value, bool ignored)
+    {
+        var text = value.GetString()!;
+        if (references && Variables.WholeReferenceName(text) is not null)
+        {
+            SawVariables = true;
+            return new ExpectedNode { Kind = NodeKind.Variable, Element = value, Ignored = ignored, Text = text };
+        }
+
+        if (references && Variables.HasReference(text))
+        {
+            SawVariables = true;
+            return new ExpectedNode { Kind = NodeKind.Template, Element = value, Ignored = ignored, Text = text };
+        }
+
+        if (text.StartsWith('#'))
+        {
+            return CompileMatcher(value, text, ignored);
+        }
+
+        var escaped = text.StartsWith(@"\#", StringComparison.Ordinal);
+        var literal = escaped ? text[1..] : text;
+        return new ExpectedNode
+        {
+            Kind = NodeKind.String, Element = value, Ignored = ignored, Text = literal, TextUtf8 = ExpectedNode.Utf8(literal), Escaped = escaped,
+        };
+    }
+
+    private static ExpectedNode CompileMatcher(JsonElement value, string text, bool ignored)
+    {
+        var optional = text.StartsWith("##", StringComparison.Ordinal);
+        var matcher = optional ? text[1..] : text;
+        var space = matcher.IndexOf(' ');
+        var name = space < 0 ? matcher[1..] : matcher[1..space];
+        var argument = space < 0 ? null : matcher[(space + 1)..];
+        var keyword = MatcherVocabulary.ByName.GetValueOrDefault(name);
+        return new ExpectedNode
+        {
+            Kind = NodeKind.Matcher, Element = value, Ignored = ignored, Text = text, MatcherText = matcher, Optional = optional,
+            Keyword = keyword, Argument = argument,
+            Pattern = keyword is { TakesArgument: true } ? MatcherVocabulary.CompilePattern(argument) : null,
+        };
+    }
+}

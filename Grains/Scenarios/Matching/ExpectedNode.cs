@@ -1,0 +1,121 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Grader.Scenarios;
+
+internal enum NodeKind
+{
+    Object,
+    Array,
+    String,
+    Number,
+    /// <summary>true, false or null: equal when the kinds are.</summary>
+    Literal,
+    Matcher,
+    /// <summary>A string that is exactly one <c>{{name}}</c>: the captured value, with its JSON type.</summary>
+    Variable,
+    /// <summary>A string with <c>{{name}}</c> inside: filled with the captured values' text.</summary>
+    Template,
+}
+
+/// <summary>One value of an expected body, compiled: keys as UTF-8 for allocation-free comparison,
+/// numbers in exact form, matchers looked up in the vocabulary with their regex built, ignore and
+/// unordered rules resolved against the node's own path, and the key arrays are aligned by.</summary>
+internal sealed class ExpectedNode
+{
+    private const int LinearKeySearch = 8;
+
+    public required NodeKind Kind { get; init; }
+
+    /// <summary>The value in the compiled body's own (cloned) document: raw text and previews.</summary>
+    public required JsonElement Element { get; init; }
+
+    public bool Ignored { get; init; }
+
+    public bool Unordered { get; init; }
+
+    public string[] Keys { get; init; } = [];
+
+    public byte[][] KeysUtf8 { get; init; } = [];
+
+    public ExpectedNode[] Children { get; init; } = [];
+
+    private Dictionary<string, int>? _keyIndex;
+
+    /// <summary>Array items (for arrays) share <see cref="Children"/>.</summary>
+    public ExpectedNode[] Items => Children;
+
+    /// <summary>A key whose literal value tells every expected item apart, for aligning arrays.</summary>
+    public string? AlignKey { get; init; }
+
+    /// <summary>Each item's value of <see cref="AlignKey"/> in canonical form.</summary>
+    public string[]? ItemKeys { get; init; }
+
+    /// <summary>Decoded text of strings (a leading <c>\#</c> already unescaped), the matcher's text, or the template.</summary>
+    public string? Text { get; init; }
+
+    public byte[]? TextUtf8 { get; init; }
+
+    /// <summary>A string written with a leading <c>\#</c>: raw-text equality does not imply equality.</summary>
+    public bool Escaped { get; init; }
+
+    public JsonNumber Number { get; init; }
+
+    public MatcherKeyword? Keyword { get; init; }
+
+    public bool Optional { get; init; }
+
+    public string? Argument { get; init; }
+
+    public Regex? Pattern { get; init; }
+
+    /// <summary>The matcher without its optional '#' (what the type names and failures speak of).</summary>
+    public string? MatcherText { get; init; }
+
+    public JsonValueKind ValueKind => Element.ValueKind;
+
+    public string Preview => JsonMatcher.Preview(Element);
+
+    /// <summary>The index of an expected key, or -1: a short linear scan, a dictionary for wide objects.</summary>
+    public int Find(JsonProperty property)
+    {
+        if (Keys.Length <= LinearKeySearch)
+        {
+            for (var k = 0; k < KeysUtf8.Length; k++)
+            {
+                if (property.NameEquals(KeysUtf8[k]))
+                {
+                    return k;
+                }
+            }
+
+            return -1;
+        }
+
+        _keyIndex ??= BuildIndex();
+        return _keyIndex.TryGetValue(property.Name, out var index) ? index : -1;
+    }
+
+    private Dictionary<string, int> BuildIndex()
+    {
+        var index = new Dictionary<string, int>(Keys.Length, StringComparer.Ordinal);
+        for (var k = 0; k < Keys.Length; k++)
+        {
+            index[Keys[k]] = k;
+        }
+
+        return index;
+    }
+
+    /// <summary>A scalar's identity for alignment: strings by text, numbers by exact value.</summary>
+    public static string? CanonicalKey(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => "s" + value.GetString(),
+        JsonValueKind.Number => JsonNumber.Parse(value.GetRawText()) is var n ? $"n{(n.Negative ? "-" : "")}{n.Digits}e{n.Exponent}" : null,
+        JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null => value.GetRawText(),
+        _ => null,
+    };
+
+    internal static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+}
