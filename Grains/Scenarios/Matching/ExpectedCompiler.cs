@@ -31,19 +31,20 @@ internal sealed class ExpectedCompiler(MatchOptions options, bool references = t
     {
         var keys = new List<string>();
         var children = new List<ExpectedNode>();
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var property in value.EnumerateObject())
         {
-            // A repeated key keeps its last value, as a lookup in the parsed document did.
-            var existing = keys.IndexOf(property.Name);
             path.Add(PathSegment.Property(property.Name));
             var child = Compile(property.Value, path);
             path.RemoveAt(path.Count - 1);
-            if (existing >= 0)
+            // A repeated key keeps its last value, as a lookup in the parsed document did.
+            if (positions.TryGetValue(property.Name, out var existing))
             {
                 children[existing] = child;
                 continue;
             }
 
+            positions[property.Name] = keys.Count;
             keys.Add(property.Name);
             children.Add(child);
         }
@@ -52,6 +53,7 @@ internal sealed class ExpectedCompiler(MatchOptions options, bool references = t
         {
             Kind = NodeKind.Object, Element = value, Ignored = ignored,
             Keys = [.. keys], KeysUtf8 = keys.Select(ExpectedNode.Utf8).ToArray(), Children = [.. children],
+            KeyIndex = keys.Count > ExpectedNode.LinearKeySearch ? positions : null,
         };
     }
 

@@ -24,7 +24,7 @@ internal enum NodeKind
 /// unordered rules resolved against the node's own path, and the key arrays are aligned by.</summary>
 internal sealed class ExpectedNode
 {
-    private const int LinearKeySearch = 8;
+    public const int LinearKeySearch = 8;
 
     public required NodeKind Kind { get; init; }
 
@@ -41,7 +41,8 @@ internal sealed class ExpectedNode
 
     public ExpectedNode[] Children { get; init; } = [];
 
-    private Dictionary<string, int>? _keyIndex;
+    /// <summary>Key positions, for objects too wide for a linear scan.</summary>
+    public Dictionary<string, int>? KeyIndex { get; init; }
 
     /// <summary>Array items (for arrays) share <see cref="Children"/>.</summary>
     public ExpectedNode[] Items => Children;
@@ -93,19 +94,7 @@ internal sealed class ExpectedNode
             return -1;
         }
 
-        _keyIndex ??= BuildIndex();
-        return _keyIndex.TryGetValue(property.Name, out var index) ? index : -1;
-    }
-
-    private Dictionary<string, int> BuildIndex()
-    {
-        var index = new Dictionary<string, int>(Keys.Length, StringComparer.Ordinal);
-        for (var k = 0; k < Keys.Length; k++)
-        {
-            index[Keys[k]] = k;
-        }
-
-        return index;
+        return KeyIndex!.TryGetValue(property.Name, out var index) ? index : -1;
     }
 
     /// <summary>A scalar's identity for alignment: strings by text, numbers by exact value.</summary>
