@@ -10,6 +10,17 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
     FROM (SELECT encode(int8send(n0), 'hex') AS h0, encode(int8send(n1), 'hex') AS h1) AS hex
 $fn$;
 
+-- jsonb cannot hold U+0000, which System.Text.Json writes as \u0000 when a stored string (a student's
+-- response body, say) contains a NUL byte. The view shows such a character as U+2400 (the symbol for
+-- NUL) instead of failing the whole query; an escaped backslash before "u0000" is left alone. The
+-- stored payload is not changed, so the grains still read back the exact string.
+CREATE OR REPLACE FUNCTION grader_jsonb_text(payload bytea) RETURNS jsonb
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+    SELECT CASE WHEN position('\u0000' IN t) = 0 THEN t::jsonb
+                ELSE regexp_replace(t, '(?<!\\)((?:\\\\)*)\\u0000', '\1\\u2400', 'g')::jsonb END
+    FROM (SELECT convert_from(payload, 'UTF8') AS t) AS text_form
+$fn$;
+
 CREATE OR REPLACE VIEW grain_state AS
 SELECT s.serviceid AS service_id,
        s.graintypestring AS state_name,
@@ -18,7 +29,7 @@ SELECT s.serviceid AS service_id,
            WHEN s.grainidn0 = 0 THEN s.grainidn1::text || coalesce('+' || s.grainidextensionstring, '')
            ELSE grader_guid_key(s.grainidn0, s.grainidn1)::text || coalesce('+' || s.grainidextensionstring, '')
        END AS grain_key,
-       convert_from(s.payloadbinary, 'UTF8')::jsonb AS state,
+       grader_jsonb_text(s.payloadbinary) AS state,
        s.version,
        s.modifiedon AS modified_at
 FROM orleansstorage s
