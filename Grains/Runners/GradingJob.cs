@@ -152,6 +152,11 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
     {
         var outcome = await services.Docker.InspectAsync(containerId, ct);
         var logs = await LogsAsync(containerId, ct);
+        if ((probe.Readiness == Readiness.Exited || !outcome.Running) && DockerEngine.ExecRefusal(logs) is { } refusal)
+        {
+            return new AttemptReport(AttemptEnd.ImageRefused, refusal, logs, outcome.ExitCode, false, digest);
+        }
+
         if (probe.Readiness == Readiness.Exited || !outcome.Running)
         {
             var oom = outcome.OomKilled ? " It was killed for using more memory than allowed." : "";

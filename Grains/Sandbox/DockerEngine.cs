@@ -195,6 +195,11 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
             : null;
     }
 
+    /// <summary>The runtime reports a program it cannot execute in the container's own output (runc
+    /// execs after the start succeeded); a short log that says so is the image's fault.</summary>
+    public static string? ExecRefusal(string? logs) =>
+        logs is { Length: < 4096 } && logs.Contains("exec format error", StringComparison.Ordinal) ? StartRefusal(logs) : null;
+
     public async Task<ContainerOutcome> InspectAsync(string id, CancellationToken ct)
     {
         var state = (await _client.Containers.InspectContainerAsync(id, ct)).State;
@@ -305,7 +310,7 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
 
     public void Dispose() => _client.Dispose();
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"exec: ""([^""]{1,200})""")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"exec:? ""?(/?[^""\s:]{1,200})""?:")]
     private static partial System.Text.RegularExpressions.Regex ExecutablePattern();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started container {ContainerId} for task {TaskId} attempt {Attempt} at {IpAddress}")]

@@ -59,23 +59,27 @@ internal static class HostileModes
                 await Task.Delay(TimeSpan.FromSeconds(2));
             }
         });
-        var client = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        var client = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         app.Use(async (context, next) =>
         {
             var request = context.Request;
             Console.WriteLine($"received {request.Method} {request.Path} {string.Join("; ", request.Headers.Select(h => $"{h.Key}={h.Value}"))}");
-            if (found.IsEmpty)
+            // What a neighbour forwarded is not passed on again (two of these would echo forever).
+            var relayed = request.Headers.ContainsKey("X-Relayed");
+            if (found.IsEmpty && !relayed)
             {
                 Console.WriteLine("no neighbour to forward to");
             }
 
-            foreach (var address in found.Keys)
+            foreach (var address in relayed ? [] : found.Keys)
             {
                 using var copy = new HttpRequestMessage(new HttpMethod(request.Method), $"http://{address}:{port}{request.Path}{request.QueryString}");
                 foreach (var header in request.Headers.Where(h => h.Key.StartsWith("X-", StringComparison.OrdinalIgnoreCase)))
                 {
                     copy.Headers.TryAddWithoutValidation(header.Key, header.Value.ToArray());
                 }
+
+                copy.Headers.Add("X-Relayed", "1");
 
                 try
                 {
@@ -93,7 +97,15 @@ internal static class HostileModes
         // A health path that never succeeds keeps this app waiting in the grader's probe, listening.
         app.MapGet("/v1/not-ready", () => Results.StatusCode(503));
         app.MapGet("/v1/scan/{scanPort:int}", async (int scanPort) =>
-            Results.Json(new Dictionary<string, object?> { ["open"] = (await ScanAsync(self, scanPort)).Select(a => a.ToString()).ToList() }));
+        {
+            var open = await ScanAsync(self, scanPort);
+            foreach (var address in open.Where(_ => scanPort == port))
+            {
+                found[address] = true;
+            }
+
+            return Results.Json(new Dictionary<string, object?> { ["open"] = open.Select(a => a.ToString()).ToList() });
+        });
     }
 
     private static IPAddress OwnAddress() => NetworkInterface.GetAllNetworkInterfaces()

@@ -40,6 +40,14 @@ public class EngineMessageTests
         Assert.Contains(expected, DockerEngine.StartRefusal(engineMessage));
 
     [Fact]
+    public void ExecFormatErrorInTheAppsOwnLogNamesTheProgram() =>
+        Assert.StartsWith("The image's entrypoint ('/app/not-a-program') is not a program this host can run", DockerEngine.ExecRefusal("exec /app/not-a-program: exec format error\n"));
+
+    [Fact]
+    public void ATracebackIsNotAnImageFault() =>
+        Assert.Null(DockerEngine.ExecRefusal("Traceback (most recent call last):\n  FileNotFoundError: [Errno 2] No such file or directory: 'config.yml'\n"));
+
+    [Fact]
     public void OurOwnStartFailuresStayOurs() =>
         Assert.Null(DockerEngine.StartRefusal("failed to create endpoint grader-x on network grader-students: address already in use"));
 }
