@@ -26,6 +26,7 @@ else
   export Docker__Registries__0__Server=$GRADER_REGISTRY
   export Docker__Registries__0__Username=$GRADER_REGISTRY_USER
   export Docker__Registries__0__Password=$GRADER_REGISTRY_PASSWORD
+  export Images__AllowedRegistries__0=$GRADER_REGISTRY Images__AllowedRegistries__1=docker.io Images__AllowedRegistries__2=ghcr.io
   (cd "$repo/Client.Web/bin/Release/net10.0" && exec setsid dotnet Grader.Web.dll </dev/null >>"$GRADER_HOME/log/web.log" 2>&1) &
   echo $! > "$pidfile"
 fi

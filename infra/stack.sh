@@ -71,27 +71,89 @@ start_dockerd() {
       >>"$GRADER_HOME/log/dockerd.log" 2>&1 &
     wait_for dockerd 60 docker -H "unix://$DOCKER_SOCK" version
   fi
-  local d=(docker -H "unix://$DOCKER_SOCK")
-  if ! "${d[@]}" network inspect "$STUDENT_NET" >/dev/null 2>&1; then
-    log "creating internal network $STUDENT_NET ($STUDENT_SUBNET)"
-    "${d[@]}" network create --internal --driver bridge --subnet "$STUDENT_SUBNET" \
-      --gateway "$STUDENT_GATEWAY" -o "com.docker.network.bridge.name=$STUDENT_BRIDGE" \
-      --label grader.managed=true "$STUDENT_NET" >/dev/null
+  student_network "$DOCKER_SOCK" "$STUDENT_NET" "$STUDENT_BRIDGE" "$STUDENT_SUBNET" "$STUDENT_GATEWAY"
+}
+
+# student_network SOCKET NETWORK BRIDGE SUBNET GATEWAY: the internal network of one engine's student
+# containers, with inter-container traffic off. The option cannot be changed on an existing network,
+# so an older one is recreated, but only while no container is attached to it (the FORWARD rules of
+# student_isolation isolate containers meanwhile).
+student_network() {
+  local d=(docker -H "unix://$1") net=$2 bridge=$3 subnet=$4 gateway=$5
+  local icc
+  icc=$("${d[@]}" network inspect -f '{{index .Options "com.docker.network.bridge.enable_icc"}}' "$net" 2>/dev/null) || icc=missing
+  if [ "$icc" != missing ] && [ "$icc" != false ]; then
+    if [ "$("${d[@]}" network inspect -f '{{len .Containers}}' "$net")" = 0 ]; then
+      log "recreating $net with inter-container traffic off"
+      "${d[@]}" network rm "$net" >/dev/null && icc=missing
+    else
+      log "warning: $net still has containers; it keeps inter-container traffic on until the next 'up'"
+    fi
+  fi
+  if [ "$icc" = missing ]; then
+    log "creating internal network $net ($subnet on $bridge)"
+    "${d[@]}" network create --internal --driver bridge --subnet "$subnet" --gateway "$gateway" \
+      -o "com.docker.network.bridge.name=$bridge" -o com.docker.network.bridge.enable_icc=false \
+      --label grader.managed=true "$net" >/dev/null
   fi
 }
 
+# Every engine's student bridge is named grader-br<N>; these rules match them all.
+STUDENT_BRIDGES=grader-br+
+
+# Bridged frames pass through iptables only with br_netfilter; without it the FORWARD rules below,
+# and the engine's own enable_icc=false, would not see container-to-container traffic at all.
+bridge_netfilter() {
+  modprobe br_netfilter 2>/dev/null || true
+  sysctl -qw net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1 2>/dev/null || true
+  [ "$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null)" = 1 ] \
+    || die "br_netfilter is not active (net.bridge.bridge-nf-call-iptables is not 1): student containers could reach each other"
+}
+
+# No student container reaches another, on its own bridge or another engine's: nothing is forwarded
+# into or out of a student bridge (the runner reaches containers from the host, not through FORWARD).
+# DOCKER-USER is the chain every dockerd keeps first in FORWARD and never flushes.
+student_isolation() {
+  local ipt rule
+  for ipt in iptables ip6tables; do
+    $ipt -N DOCKER-USER 2>/dev/null || true
+    $ipt -C FORWARD -j DOCKER-USER 2>/dev/null || $ipt -I FORWARD 1 -j DOCKER-USER
+    for rule in "-i $STUDENT_BRIDGES" "-o $STUDENT_BRIDGES"; do
+      # shellcheck disable=SC2086
+      $ipt -C DOCKER-USER $rule -j DROP 2>/dev/null || $ipt -I DOCKER-USER 1 $rule -j DROP
+    done
+  done
+}
+
+# firewall_up GATEWAY...: what student containers may reach on this host: replies to the runner, and
+# PostgreSQL on their bridge's gateway. Anything else gets a TCP reset (or an ICMP refusal), so an app
+# that dials a wrong port fails at once with its driver's own error instead of hanging. The chain is
+# replaced in one atomic iptables-restore, and keeps the gateways of earlier calls (other engines).
 firewall_up() {
-  # Student containers may answer the runner and reach PostgreSQL on the gateway; nothing else
-  # on this host. ESTABLISHED,RELATED first, or the replies to the runner's requests are dropped.
-  iptables -N "$FW_CHAIN" 2>/dev/null || iptables -F "$FW_CHAIN"
-  iptables -A "$FW_CHAIN" -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
-  iptables -A "$FW_CHAIN" -p tcp -d "$STUDENT_GATEWAY" --dport "$PG_PORT" -j ACCEPT
-  iptables -A "$FW_CHAIN" -j DROP
-  iptables -C INPUT -i "$STUDENT_BRIDGE" -j "$FW_CHAIN" 2>/dev/null \
-    || iptables -I INPUT 1 -i "$STUDENT_BRIDGE" -j "$FW_CHAIN"
+  local gateways=("$@") gw
+  mapfile -t -O ${#gateways[@]} gateways < <(iptables -S "$FW_CHAIN" 2>/dev/null \
+    | sed -n "s|.*-d \([0-9.]*\)/32 -p tcp -m tcp --dport $PG_PORT -j ACCEPT|\1|p")
+  {
+    echo '*filter'
+    echo ":$FW_CHAIN - [0:0]"
+    echo "-A $FW_CHAIN -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"
+    for gw in $(printf '%s\n' "${gateways[@]}" | sort -u); do
+      echo "-A $FW_CHAIN -d $gw/32 -p tcp -m tcp --dport $PG_PORT -j ACCEPT"
+    done
+    echo "-A $FW_CHAIN -p tcp -j REJECT --reject-with tcp-reset"
+    echo "-A $FW_CHAIN -j REJECT --reject-with icmp-admin-prohibited"
+    echo 'COMMIT'
+  } | iptables-restore --noflush
+  # The engines' first bridge was matched by name before there were several.
+  while iptables -D INPUT -i "$STUDENT_BRIDGE" -j "$FW_CHAIN" 2>/dev/null; do :; done
+  iptables -C INPUT -i "$STUDENT_BRIDGES" -j "$FW_CHAIN" 2>/dev/null \
+    || iptables -I INPUT 1 -i "$STUDENT_BRIDGES" -j "$FW_CHAIN"
+  # No IPv6 on student networks: nothing of the host answers them there either.
+  ip6tables -C INPUT -i "$STUDENT_BRIDGES" -j DROP 2>/dev/null || ip6tables -I INPUT 1 -i "$STUDENT_BRIDGES" -j DROP
 }
 
 firewall_down() {
+  while iptables -D INPUT -i "$STUDENT_BRIDGES" -j "$FW_CHAIN" 2>/dev/null; do :; done
   while iptables -D INPUT -i "$STUDENT_BRIDGE" -j "$FW_CHAIN" 2>/dev/null; do :; done
   iptables -F "$FW_CHAIN" 2>/dev/null || true
   iptables -X "$FW_CHAIN" 2>/dev/null || true
@@ -213,8 +275,10 @@ case "$cmd" in
     [ "$(id -u)" = 0 ] || die "run as root: it installs packages and starts dockerd"
     install_packages
     mkdir -p "$GRADER_HOME"/{run,log,secrets}; chmod 700 "$GRADER_HOME/secrets"
+    bridge_netfilter
     start_dockerd
-    firewall_up
+    student_isolation
+    firewall_up "$STUDENT_GATEWAY"
     start_postgres
     start_redis
     start_registry

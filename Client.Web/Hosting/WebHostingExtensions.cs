@@ -26,6 +26,7 @@ public static class WebHostingExtensions
             builder.Services.AddSingleton(Options.Create(builder.Configuration.Read<DatabaseOptions>(DatabaseOptions.Section)));
         }
 
+        Grader.Sandbox.ImageOptionsExtensions.AddImagePolicy(builder.Services, builder.Configuration);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
         builder.Services.AddRazorPages();

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Grader.Web.Pages;
 
 /// <summary>The submit form: an assignment and an image, prefilled with what the student used last.</summary>
-public sealed class IndexModel(ReadModelQueries queries, IGrainFactory grains) : PageModel
+public sealed class IndexModel(ReadModelQueries queries, IGrainFactory grains, Microsoft.Extensions.Options.IOptions<ImageOptions> images) : PageModel
 {
     public IReadOnlyList<AssignmentRow> Assignments { get; private set; } = [];
 
@@ -35,7 +35,8 @@ public sealed class IndexModel(ReadModelQueries queries, IGrainFactory grains) :
             return Page();
         }
 
-        if (!ImageReference.TryParse(image, out var reference, out var error))
+        var error = ImageReference.TryParse(image, out var reference, out var parseError) ? images.Value.RefusalFor(reference) : parseError;
+        if (reference is null || error is not null)
         {
             ImageError = error;
             return Page();

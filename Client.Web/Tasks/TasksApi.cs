@@ -5,6 +5,7 @@ using Grader.Sandbox;
 using Grader.Tasks;
 using Grader.Web.Auth.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Grader.Web.Tasks;
 
@@ -27,16 +28,17 @@ public static class TasksApi
     }
 
     public static async Task<Results<Accepted<TaskResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        SubmitTaskRequest request, ClaimsPrincipal user, IGrainFactory grains)
+        SubmitTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, IOptions<ImageOptions> images)
     {
         if (request.IncludePrivate && !user.IsStaff())
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "Only staff can run private scenarios.");
         }
 
-        if (!ImageReference.TryParse(request.Image, out var image, out var error))
+        var error = ImageReference.TryParse(request.Image, out var image, out var parseError) ? images.Value.RefusalFor(image) : parseError;
+        if (image is null || error is not null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["image"] = [error] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["image"] = [error ?? ""] });
         }
 
         if (string.IsNullOrWhiteSpace(request.AssignmentId) || await grains.GetGrain<IAssignmentGrain>(request.AssignmentId).GetAsync() is not { } assignment)

@@ -14,6 +14,9 @@ public enum AttemptEnd
     /// <summary>Our side failed (database, engine); the task may be retried without charge.</summary>
     InfrastructureError,
     Cancelled,
+    /// <summary>The image was read before the run and refused (registry, platform, command, size,
+    /// an entrypoint that cannot start): the student's to fix, never retried.</summary>
+    ImageRefused,
 }
 
 [GenerateSerializer, Immutable, Alias("grader.AttemptReport")]

@@ -48,6 +48,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         var ct = _stop.Token;
         var assignment = work.Assignment;
         string? digest = null;
+        IReadOnlyList<string> warnings = [];
         try
         {
             var image = ImageReference.Parse(work.Spec.Image);
@@ -57,7 +58,8 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
             var pull = PullAsync(image, ct);
             var sandbox = services.Database.CreateAsync(_names, assignment, ct);
             await Task.WhenAll(pull, sandbox).ContinueWith(_ => { }, TaskScheduler.Default);
-            (imageId, digest) = await pull;
+            var pulled = await pull;
+            (imageId, digest, warnings) = (pulled.Id, pulled.Digest, pulled.Warnings);
             var login = await sandbox;
 
             await PhaseAsync("starting", null);
@@ -72,15 +74,20 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
             if (probe.Readiness != Readiness.Ready)
             {
                 report = await NotReadyReportAsync(container.Id, probe, digest, ct);
+                report = report with { Message = WithWarnings(report.Message, warnings) };
             }
             else
             {
                 await PhaseAsync("testing", $"ready after {probe.Elapsed.TotalMilliseconds:0} ms");
                 await RunScenariosAsync(new Uri($"http://{container.IpAddress}:{assignment.Port}/"), assignment, login?.Database, ct);
                 var outcome = await services.Docker.InspectAsync(container.Id, ct);
-                report = new AttemptReport(AttemptEnd.Tested, null, await LogsAsync(container.Id, ct),
+                report = new AttemptReport(AttemptEnd.Tested, WithWarnings(null, warnings), await LogsAsync(container.Id, ct),
                     outcome.ExitCode, outcome.OomKilled, digest);
             }
+        }
+        catch (ImageRefusedException e)
+        {
+            report = new AttemptReport(AttemptEnd.ImageRefused, e.Message, null, null, false, digest);
         }
         catch (ImageUnavailableException e)
         {
@@ -111,12 +118,16 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         await ReportRetry.ExecuteAsync(async _ => await task.FinishAttemptAsync(work.Attempt, report), CancellationToken.None);
     }
 
-    private async Task<(string ImageId, string? Digest)> PullAsync(ImageReference image, CancellationToken ct)
+    private async Task<PulledImage> PullAsync(ImageReference image, CancellationToken ct)
     {
         using var pullTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         pullTimeout.CancelAfter(services.Options.PullTimeout);
-        return await services.Docker.PullAsync(image, pullTimeout.Token);
+        return await services.Images.PullAsync(image, work.Assignment.Port, pullTimeout.Token);
     }
+
+    /// <summary>The pre-flight's warnings go with whatever the attempt ended in.</summary>
+    private static string? WithWarnings(string? message, IReadOnlyList<string> warnings) =>
+        warnings.Count == 0 ? message : string.Join(" ", new[] { message }.Concat(warnings.Select(w => "Warning: " + w)).Where(m => m is not null));
 
     private async Task RunScenariosAsync(Uri baseAddress, AssignmentDefinition assignment, string? database, CancellationToken ct)
     {
@@ -141,6 +152,11 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
     {
         var outcome = await services.Docker.InspectAsync(containerId, ct);
         var logs = await LogsAsync(containerId, ct);
+        if ((probe.Readiness == Readiness.Exited || !outcome.Running) && DockerEngine.ExecRefusal(logs) is { } refusal)
+        {
+            return new AttemptReport(AttemptEnd.ImageRefused, refusal, logs, outcome.ExitCode, false, digest);
+        }
+
         if (probe.Readiness == Readiness.Exited || !outcome.Running)
         {
             var oom = outcome.OomKilled ? " It was killed for using more memory than allowed." : "";

@@ -10,6 +10,8 @@ namespace Grader.Runners;
 /// <summary>What a grading job needs from its host, bundled so the runner grain stays small.</summary>
 public sealed class GradingServices(
     DockerEngine docker,
+    ImagePuller images,
+    ImageCollector imageCollector,
     DatabaseSandbox database,
     IHttpClientFactory httpClients,
     IOptions<RunnerOptions> options,
@@ -20,6 +22,11 @@ public sealed class GradingServices(
     public const string StudentHttpClient = "student-app";
 
     public DockerEngine Docker => docker;
+
+    public ImagePuller Images => images;
+
+    /// <summary>Keeps pulled images within their disk budget; the reconciler calls it.</summary>
+    public ImageCollector ImageCollector => imageCollector;
 
     public DatabaseSandbox Database => database;
 

@@ -196,6 +196,8 @@ public sealed partial class RunnerGrain(
                     await services.Database.DropAsync(name, ct);
                 }
             }
+
+            await services.ImageCollector.CollectAsync(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -21,7 +21,13 @@ public static class RunnerServiceExtensions
 
         services.TryAddSingleton(Options.Create(configuration.Read<RunnerOptions>(RunnerOptions.Section)));
         services.TryAddSingleton(Options.Create(configuration.Read<DatabaseOptions>(DatabaseOptions.Section)));
+        services.AddImagePolicy(configuration);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DockerEngine>();
+        services.AddSingleton<ImageCollector>();
+        services.AddSingleton<ImagePuller>();
+        services.AddHttpClient<RegistryManifests>(RegistryManifests.HttpClientName)
+            .ConfigureHttpClient(c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<DatabaseSandbox>();
         services.TryAddSingleton<GraderDataSource>();
         services.TryAddSingleton<Grader.Scenarios.Execution.CompiledSuiteCache>();

@@ -18,70 +18,108 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
 
     public async Task PingAsync(CancellationToken ct) => await _client.System.PingAsync(ct);
 
-    /// <summary>Pulls the image (the engine skips layers it already has) and returns its local id.</summary>
-    public async Task<(string ImageId, string? Digest)> PullAsync(ImageReference image, CancellationToken ct)
+    /// <summary>Pulls the image (the engine skips layers it already has) and returns its local id and what
+    /// its config says. A pull whose layers add up to more than <paramref name="maxCompressedBytes"/> is
+    /// stopped as soon as the engine announces their sizes.</summary>
+    public async Task<(string ImageId, string? Digest, ImageFacts Facts)> PullAsync(ImageReference image, long maxCompressedBytes, CancellationToken ct)
     {
         var local = await TryInspectImageAsync(image.ToString(), ct);
         if (image.Digest is not null && local is not null)
         {
             // Content addressed and already here: nothing to ask the registry.
-            return (local.ID, image.Digest);
+            return (local.ID, image.Digest, FactsOf(local));
         }
 
-        string? streamError = null;
+        using var overBudget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var progress = new PullProgress(maxCompressedBytes, overBudget);
         try
         {
-            var progress = new Progress<JSONMessage>(m => streamError ??= m.ErrorMessage ?? m.Error?.Message);
             await _client.Images.CreateImageAsync(
                 new ImagesCreateParameters { FromImage = image.Name, Tag = image.PullTag },
-                CredentialsFor(image.Registry), progress, ct);
+                CredentialFor(image.Registry) is { } c ? new AuthConfig { ServerAddress = c.Server, Username = c.Username, Password = c.Password } : null,
+                progress, overBudget.Token);
+        }
+        catch (OperationCanceledException) when (progress.OverBudget && !ct.IsCancellationRequested)
+        {
+            throw new ImageRefusedException($"The image is too large: its layers are more than {maxCompressedBytes / (1024 * 1024)} MB compressed. The pull was stopped. Use a slim base image and a multi-stage build.");
         }
         catch (DockerApiException e)
         {
-            throw new ImageUnavailableException(DescribePullFailure(image, ExtractMessage(e)), e);
+            throw new ImageUnavailableException(DescribePullFailure(image, LoggedEngineText(image, ExtractMessage(e))), e);
         }
 
         var pulled = await TryInspectImageAsync(image.ToString(), ct);
         if (pulled is null)
         {
-            throw new ImageUnavailableException(DescribePullFailure(image, streamError ?? "the engine reported no image after the pull"));
+            throw new ImageUnavailableException(DescribePullFailure(image, LoggedEngineText(image, progress.Error ?? "")));
         }
 
         var digest = image.Digest ?? pulled.RepoDigests?.FirstOrDefault(d => d.StartsWith(image.Name + "@", StringComparison.Ordinal))?.Split('@')[1];
-        return (pulled.ID, digest);
+        return (pulled.ID, digest, FactsOf(pulled));
     }
 
-    /// <summary>Turns the engine's words into something a student can act on.</summary>
+    /// <summary>Turns the engine's words into something a student can act on. The engine's own text is
+    /// never passed on: for a registry on a host's port it would tell open from closed ports.</summary>
     public static string DescribePullFailure(ImageReference image, string engineMessage)
     {
         var m = engineMessage.ToLowerInvariant();
         if (m.Contains("manifest unknown") || m.Contains("manifest for") && m.Contains("not found"))
         {
-            return $"The tag '{image.PullTag}' does not exist in {image.Name}. Push it, or check the tag you submitted. (registry said: {engineMessage})";
+            return $"The tag '{image.PullTag}' does not exist in {image.Name}. Push it, or check the tag you submitted.";
         }
 
         if (m.Contains("unauthorized") || m.Contains("authentication required") || m.Contains("denied") || m.Contains("no basic auth credentials"))
         {
-            return $"The registry {image.Registry} refused access to {image.Name}. Make the image public, or check that the grader has access to it. (registry said: {engineMessage})";
+            return $"The registry {image.Registry} refused access to {image.Name}. Make the image public, or check that the grader has access to it.";
         }
 
-        if (m.Contains("not found") || m.Contains("name unknown") || m.Contains("repository does not exist"))
+        if (m.Contains("name unknown") || m.Contains("repository does not exist") || m.Contains("not found") && !m.Contains("no such host"))
         {
-            return $"The image {image.Name} was not found in {image.Registry}. Check the owner and repository name. (registry said: {engineMessage})";
+            return $"The image {image.Name} was not found in {image.Registry}. Check the owner and repository name.";
         }
 
-        if (m.Contains("no such host") || m.Contains("connection refused") || m.Contains("timeout") || m.Contains("i/o timeout"))
+        return $"The image {image} could not be pulled: the registry {image.Registry} could not be reached or did not answer as a registry. Check the registry's name, or try again later.";
+    }
+
+    private static ImageFacts FactsOf(ImageInspectResponse image) => new(
+        image.Os, image.Architecture, image.Config?.Entrypoint?.ToList() ?? [], image.Config?.Cmd?.ToList() ?? [],
+        image.Config?.ExposedPorts?.Keys.ToList() ?? [], null, image.Size);
+
+    private string LoggedEngineText(ImageReference image, string text)
+    {
+        LogPullFailed(logger, image.ToString(), text);
+        return text;
+    }
+
+    /// <summary>Called on the engine's stream thread, in order (Progress&lt;T&gt; would post to the pool).</summary>
+    private sealed class PullProgress(long maxCompressedBytes, CancellationTokenSource stop) : IProgress<JSONMessage>
+    {
+        private readonly Dictionary<string, long> _layers = [];
+
+        public string? Error { get; private set; }
+
+        public bool OverBudget { get; private set; }
+
+        public void Report(JSONMessage value)
         {
-            return $"The registry {image.Registry} could not be reached. Try again later. (engine said: {engineMessage})";
+            Error ??= value.ErrorMessage ?? value.Error?.Message;
+            if (value.Status == "Downloading" && value.Progress?.Total > 0 && value.ID is { } layer)
+            {
+                _layers[layer] = value.Progress.Total;
+                if (!OverBudget && _layers.Values.Sum() > maxCompressedBytes)
+                {
+                    OverBudget = true;
+                    stop.Cancel();
+                }
+            }
         }
-
-        return $"The image {image} could not be pulled: {engineMessage}";
     }
 
     public async Task<StartedContainer> StartAsync(ContainerSpec spec, CancellationToken ct)
     {
         var limits = spec.Limits;
         var memory = limits.MemoryMb * 1024L * 1024L;
+        var writable = WritableMounts.For(limits);
         var created = await _client.Containers.CreateContainerAsync(new CreateContainerParameters
         {
             Name = spec.Names.Name,
@@ -108,11 +146,21 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
                 // A flooding app fills this and stops there, not the host's disk.
                 // Two files, so that right after a rotation the previous 2 MB are still there to read.
                 LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "2m", ["max-file"] = "2" } },
-                Tmpfs = new Dictionary<string, string> { ["/tmp"] = "rw,nosuid,nodev,size=64m" },
+                ReadonlyRootfs = true,
+                Tmpfs = new Dictionary<string, string>(writable.Tmpfs),
+                ShmSize = writable.ShmBytes,
             },
         }, ct);
 
-        await _client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), ct);
+        try
+        {
+            await _client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), ct);
+        }
+        catch (DockerApiException e) when (StartRefusal(ExtractMessage(e)) is { } reason)
+        {
+            throw new ImageRefusedException(reason, e);
+        }
+
         var inspected = await _client.Containers.InspectContainerAsync(created.ID, ct);
         var ip = inspected.NetworkSettings?.Networks is { } networks && networks.TryGetValue(_options.StudentNetwork, out var endpoint)
             ? endpoint.IPAddress
@@ -126,6 +174,31 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
         LogContainerStarted(logger, spec.Names.TaskId, spec.Names.Attempt, created.ID[..12], ip);
         return new StartedContainer(created.ID, ip);
     }
+
+    /// <summary>A start the image itself made impossible, in the student's words; null for our own failures.</summary>
+    public static string? StartRefusal(string engineMessage)
+    {
+        var m = engineMessage.ToLowerInvariant();
+        var executable = ExecutablePattern().Match(engineMessage) is { Success: true } found ? $" ('{found.Groups[1].Value}')" : "";
+        if (m.Contains("exec format error"))
+        {
+            return $"The image's entrypoint{executable} is not a program this host can run (exec format error): it was built for another CPU architecture, or it is a script without a #! line. Rebuild it with: docker buildx build --platform linux/amd64 ...";
+        }
+
+        if (m.Contains("executable file not found") || m.Contains("no such file or directory") && (m.Contains("exec") || m.Contains("stat")))
+        {
+            return $"The image's entrypoint or command{executable} does not exist in the image. Check ENTRYPOINT and CMD in your Dockerfile (and that the file was copied in).";
+        }
+
+        return m.Contains("permission denied") && m.Contains("exec")
+            ? $"The image's entrypoint or command{executable} is not executable. Mark it executable in your Dockerfile (RUN chmod +x ...)."
+            : null;
+    }
+
+    /// <summary>The runtime reports a program it cannot execute in the container's own output (runc
+    /// execs after the start succeeded); a short log that says so is the image's fault.</summary>
+    public static string? ExecRefusal(string? logs) =>
+        logs is { Length: < 4096 } && logs.Contains("exec format error", StringComparison.Ordinal) ? StartRefusal(logs) : null;
 
     public async Task<ContainerOutcome> InspectAsync(string id, CancellationToken ct)
     {
@@ -219,10 +292,8 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
         }
     }
 
-    private AuthConfig? CredentialsFor(string registry) =>
-        _options.Registries.FirstOrDefault(r => string.Equals(r.Server, registry, StringComparison.OrdinalIgnoreCase)) is { } c
-            ? new AuthConfig { ServerAddress = c.Server, Username = c.Username, Password = c.Password }
-            : null;
+    public RegistryCredential? CredentialFor(string registry) =>
+        _options.Registries.FirstOrDefault(r => string.Equals(r.Server, registry, StringComparison.OrdinalIgnoreCase));
 
     private static string ExtractMessage(DockerApiException e)
     {
@@ -239,8 +310,14 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
 
     public void Dispose() => _client.Dispose();
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"exec:? ""?(/?[^""\s:]{1,200})""?:")]
+    private static partial System.Text.RegularExpressions.Regex ExecutablePattern();
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Started container {ContainerId} for task {TaskId} attempt {Attempt} at {IpAddress}")]
     private static partial void LogContainerStarted(ILogger logger, Guid taskId, int attempt, string containerId, string ipAddress);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pull of {Image} failed; the engine said: {EngineMessage}")]
+    private static partial void LogPullFailed(ILogger logger, string image, string engineMessage);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Kept image {ImageId}: the engine answered {StatusCode}")]
     private static partial void LogImageKept(ILogger logger, string imageId, HttpStatusCode statusCode);

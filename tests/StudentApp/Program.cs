@@ -3,7 +3,8 @@ using Npgsql;
 
 // Modes: correct (default), wrong (a bug in every endpoint), never-listen, crash, xss, slow-start,
 // oom (eats memory until it is killed), flood (floods its output while serving correctly),
-// flow-bugs (one bug in the item life cycle, chosen by FLOW_BUG: post, get, sql-row, delete, gone, sql-no-row).
+// flow-bugs (one bug in the item life cycle, chosen by FLOW_BUG: post, get, sql-row, delete, gone, sql-no-row),
+// and hostile ones (HostileModes.cs): disk-fill, neighbour.
 var mode = Environment.GetEnvironmentVariable("STUDENT_APP_MODE") ?? "correct";
 Console.WriteLine($"student app starting in mode '{mode}'");
 switch (mode)
@@ -37,6 +38,9 @@ switch (mode)
             }
         });
         break;
+    case "disk-fill":
+        StudentApp.HostileModes.FillDisk();
+        break;
     case "slow-start":
         await Task.Delay(TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("START_DELAY_SECONDS") ?? "3", CultureInfo.InvariantCulture)));
         break;
@@ -56,6 +60,11 @@ var connectionString = new NpgsqlConnectionStringBuilder
 }.ConnectionString;
 builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
 var app = builder.Build();
+if (mode == "neighbour")
+{
+    StudentApp.HostileModes.MapNeighbour(app, int.Parse(Environment.GetEnvironmentVariable("PORT") ?? "8000", CultureInfo.InvariantCulture));
+}
+
 var wrong = mode == "wrong";
 var flowBug = mode == "flow-bugs" ? Environment.GetEnvironmentVariable("FLOW_BUG") ?? "" : "";
 Console.WriteLine($"flow bug: '{flowBug}'");

@@ -48,6 +48,8 @@ public sealed class GraderFixture : IAsyncLifetime
         var settings = SiloSettings.For(HostName, StateDatabase, $"it-grading-{LocalStack.RunId}", new Dictionary<string, string?>
         {
             ["Docker:Slots"] = "4",
+            // Below the hand-made layer bomb (1.5 GB unpacked), well above the student app (about 240 MB).
+            ["Images:MaxUncompressedMb"] = "1024",
             // The same registry under another name, with a wrong password: a student's private image.
             ["Docker:Registries:1:Server"] = Registry.Replace("127.0.0.1", "localhost", StringComparison.Ordinal),
             ["Docker:Registries:1:Username"] = "grader",

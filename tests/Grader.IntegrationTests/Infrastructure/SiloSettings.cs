@@ -25,6 +25,9 @@ public static class SiloSettings
             ["Docker:Registries:0:Server"] = LocalStack.Get("GRADER_REGISTRY"),
             ["Docker:Registries:0:Username"] = LocalStack.Get("GRADER_REGISTRY_USER"),
             ["Docker:Registries:0:Password"] = LocalStack.Get("GRADER_REGISTRY_PASSWORD"),
+            // The local registry under both of its names (one is a student's "private" registry in tests).
+            ["Images:AllowedRegistries:0"] = LocalStack.Get("GRADER_REGISTRY"),
+            ["Images:AllowedRegistries:1"] = LocalStack.Get("GRADER_REGISTRY").Replace("127.0.0.1", "localhost", StringComparison.Ordinal),
             ["Tasks:WatchdogPeriod"] = "00:00:05",
             ["Orleans:ClusterMembership:ProbeTimeout"] = "00:00:02",
             ["Orleans:ClusterMembership:NumMissedProbesLimit"] = "2",
