@@ -25,7 +25,7 @@ public sealed partial class QueuePartitionGrain(
     private QueuePartition _queue = new();
     private QueueClock _clock = new(time);
     private TaskCompletionSource? _nextBatch;
-    private Task? _writing;
+    private bool _writing;
     private IGrainTimer? _timer;
 
     private int Index => (int)this.GetPrimaryKeyLong();
@@ -50,7 +50,7 @@ public sealed partial class QueuePartitionGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _timer?.Dispose();
-        if (_writing is not null || _queue.HasChanges)
+        if (_writing || _queue.HasChanges)
         {
             await PersistAsync().WaitAsync(cancellationToken);
         }
@@ -84,7 +84,7 @@ public sealed partial class QueuePartitionGrain(
         }
 
         var lease = _queue.Lease(Index, host, _clock.Next(floor), time.GetUtcNow() + options.Value.LeaseDuration)!;
-        if (_writing is not null || _queue.HasChanges)
+        if (_writing || _queue.HasChanges)
         {
             try
             {
@@ -151,12 +151,19 @@ public sealed partial class QueuePartitionGrain(
     {
         _nextBatch ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var joined = _nextBatch.Task;
-        _writing ??= WriteBatchesAsync();
+        if (!_writing)
+        {
+            _ = WriteBatchesAsync();
+        }
+
         return joined;
     }
 
+    /// <summary>Never throws: each batch's outcome goes to the calls that joined it. A write may also
+    /// complete synchronously, which is why the flag is set here and not by the caller.</summary>
     private async Task WriteBatchesAsync()
     {
+        _writing = true;
         while (_nextBatch is { } batch)
         {
             _nextBatch = null;
@@ -179,7 +186,7 @@ public sealed partial class QueuePartitionGrain(
             }
         }
 
-        _writing = null;
+        _writing = false;
     }
 
     private async Task ReturnLapsedAsync(CancellationToken ct)
@@ -192,7 +199,7 @@ public sealed partial class QueuePartitionGrain(
             wakeups.Nudge();
         }
 
-        if (_queue.HasChanges && _writing is null)
+        if (_queue.HasChanges && !_writing)
         {
             try
             {

@@ -30,6 +30,12 @@ public sealed partial class TaskGrain(
     {
         if (S.Spec is not null)
         {
+            // A retried submission may follow one whose enqueue was lost with a silo; enqueuing is idempotent.
+            if (S.Status == GradingStatus.Queued)
+            {
+                await Queue.EnqueueAsync(new QueueEntry(Id, S.Spec.UserId, S.CreatedAt));
+            }
+
             return View();
         }
 
