@@ -6,7 +6,7 @@ public static class GrainStorage
 {
     public const string Provider = "grader";
     public const string TaskState = "task";
-    public const string QueueState = "queue";
+    public const string RunnerRegistryState = "runner-registry";
     public const string AssignmentState = "assignment";
     public const string EvaluationState = "evaluation";
 }

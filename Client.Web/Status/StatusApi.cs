@@ -4,7 +4,9 @@ using Grader.Runners;
 
 namespace Grader.Web.Status;
 
-public sealed record StatusResponse(int QueueLength, string Version, IReadOnlyList<RunnerStatus> Runners);
+/// <summary>Runners answer with their status; hosts the queue knows whose silo is gone (or that do not
+/// answer) are listed as unreachable, with since when, until the registry forgets them.</summary>
+public sealed record StatusResponse(int QueueLength, string Version, IReadOnlyList<RunnerStatus> Runners, IReadOnlyList<RunnerRegistration> Unreachable);
 
 public static class StatusApi
 {
@@ -21,20 +23,27 @@ public static class StatusApi
 
     public static async Task<StatusResponse> GetAsync(IGrainFactory grains)
     {
-        var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true);
+        var queue = grains.GetGrain<ITaskQueueGrain>(0);
         var runners = new List<RunnerStatus>();
-        foreach (var host in hosts)
+        var unreachable = new List<RunnerRegistration>();
+        foreach (var host in await queue.GetRunnersAsync())
         {
+            if (host.Liveness != RunnerLiveness.Active)
+            {
+                unreachable.Add(host);
+                continue;
+            }
+
             try
             {
-                runners.Add(await grains.GetGrain<IRunnerGrain>(host.SiloName).GetStatusAsync());
+                runners.Add(await grains.GetGrain<IRunnerGrain>(host.Host).GetStatusAsync());
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {
-                runners.Add(new RunnerStatus(host.SiloName, host.SiloName, 0, []));
+                unreachable.Add(host with { Liveness = RunnerLiveness.Unreachable, UnreachableSince = DateTimeOffset.UtcNow });
             }
         }
 
-        return new StatusResponse(await grains.GetGrain<ITaskQueueGrain>(0).GetLengthAsync(), Version, runners);
+        return new StatusResponse(await queue.GetLengthAsync(), Version, runners, unreachable);
     }
 }

@@ -14,7 +14,7 @@ namespace Grader.Web.Tasks;
 public sealed record SubmitTaskRequest(string AssignmentId, string Image, bool IncludePrivate = false);
 
 /// <summary>A task as the API shows it, with its place in line while it waits.</summary>
-public sealed record TaskResponse(TaskView Task, int? QueuePosition);
+public sealed record TaskResponse(TaskView Task, int? QueuePosition, DateTimeOffset? EstimatedStartAt = null);
 
 public static class TasksApi
 {
@@ -78,7 +78,7 @@ public static class TasksApi
 
     private static async Task<TaskResponse> ToResponseAsync(TaskView view, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var position = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPositionAsync(view.Id) : null;
-        return new TaskResponse(user.VisiblePart(view), position);
+        var place = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPlaceAsync(view.Id) : null;
+        return new TaskResponse(user.VisiblePart(view), place?.Ahead, place?.EstimatedStartAt);
     }
 }

@@ -1,86 +1,83 @@
-using Grader.Runners;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace Grader.Queue;
 
-/// <summary>The durable queue. Every change is written before it is acknowledged, so a queued task
-/// survives any restart; runners pull from it when a slot frees up.</summary>
-public sealed partial class TaskQueueGrain(
-    [PersistentState(GrainStorage.QueueState, GrainStorage.Provider)] IPersistentState<TaskQueueState> state,
-    ILogger<TaskQueueGrain> logger) : Grain, ITaskQueueGrain
+/// <summary>The queue's door. It keeps nothing itself: a user's tasks live in one partition (by hash),
+/// so enqueue, confirm and the watchdog's lookup go to one partition, and a dequeue takes the best head
+/// across all of them. Every silo runs its own copies, so no call waits behind another here.</summary>
+[StatelessWorker, Reentrant]
+public sealed class TaskQueueGrain(IOptions<QueueOptions> options, RunnerWakeups wakeups, TimeProvider time) : Grain, ITaskQueueGrain
 {
-    private FairQueue _queue = new();
+    // Bounds tries when other runners keep taking the head we picked; the last try takes any head.
+    private const int DequeueTries = 4;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private int Count => options.Value.Partitions;
+
+    public Task EnqueueAsync(QueueEntry entry) => PartitionFor(entry.UserId).EnqueueAsync(entry);
+
+    public async Task<QueueLease?> DequeueAsync(string host)
     {
-        _queue = new FairQueue(state.State.Entries, state.State.LastServed, state.State.Turn);
-        return Task.CompletedTask;
-    }
-
-    public async Task EnqueueAsync(QueueEntry entry)
-    {
-        if (_queue.Enqueue(entry))
+        for (var attempt = 1; attempt <= DequeueTries; attempt++)
         {
-            await SaveAsync();
-        }
-
-        LogEnqueued(logger, entry.TaskId, entry.UserId, _queue.Count);
-        foreach (var host in state.State.Runners)
-        {
-            try
+            var peeks = await Task.WhenAll(All().Select(p => p.PeekAsync()));
+            if (QueueShards.Pick(peeks.Select(p => p.Head).ToList()) is not var (index, bound))
             {
-                await GrainFactory.GetGrain<IRunnerGrain>(host).WakeAsync();
+                return null;
             }
-            catch (Exception e) when (e is OrleansException or TimeoutException)
+
+            var floor = peeks.Max(p => p.MaxTurn);
+            var result = await Partition(index).DequeueAsync(host, floor, attempt < DequeueTries ? bound : null);
+            if (result.Lease is not null)
             {
-                // A host that is gone cannot be woken; the entry is stored, and live runners also poll.
-                LogWakeFailed(logger, host, e.Message);
+                return result.Lease;
             }
         }
+
+        return null;
     }
 
-    public async Task<QueueEntry?> DequeueAsync(string host)
+    public Task<bool> ConfirmAsync(QueueLeaseId lease) => Partition(lease.Partition).ConfirmAsync(lease.Token);
+
+    public Task<bool> ReturnAsync(QueueLeaseId lease) => Partition(lease.Partition).ReturnAsync(lease.Token);
+
+    public Task RemoveAsync(Guid taskId) => Task.WhenAll(All().Select(p => p.RemoveAsync(taskId)));
+
+    public Task<bool> IsQueuedAsync(Guid taskId, string userId) => PartitionFor(userId).ContainsAsync(taskId);
+
+    public async Task<int?> GetPositionAsync(Guid taskId) => (await GetPlaceAsync(taskId))?.Ahead;
+
+    /// <summary>Two rounds of calls, O(users) in all: find the task's index and its user's head, then let
+    /// every partition count what leaves before it (see <see cref="QueuePartition.CountAhead"/>).</summary>
+    public async Task<QueuePlace?> GetPlaceAsync(Guid taskId)
     {
-        var next = _queue.Dequeue();
-        if (next is not null)
+        var located = (await Task.WhenAll(All().Select(p => p.LocateAsync(taskId)))).FirstOrDefault(p => p is not null);
+        if (located is null)
         {
-            await SaveAsync();
+            return null;
         }
 
-        return next;
+        var counts = await Task.WhenAll(All().Select(p => p.CountAheadAsync(located.Index, located.Head)));
+        var ahead = counts.Sum(c => c.Ahead);
+        var rate = counts.Sum(c => c.DrainPerSecond);
+        // It starts once everything ahead of it and then itself have left.
+        DateTimeOffset? start = rate > 0 ? time.GetUtcNow() + TimeSpan.FromSeconds((ahead + 1) / rate) : null;
+        return new QueuePlace(ahead, start);
     }
 
-    public async Task RemoveAsync(Guid taskId)
-    {
-        if (_queue.Remove(taskId))
-        {
-            await SaveAsync();
-        }
-    }
-
-    public Task<int?> GetPositionAsync(Guid taskId) => Task.FromResult(_queue.PositionOf(taskId));
-
-    public Task<int> GetLengthAsync() => Task.FromResult(_queue.Count);
+    public async Task<int> GetLengthAsync() => (await Task.WhenAll(All().Select(p => p.GetLengthAsync()))).Sum();
 
     public async Task RegisterRunnerAsync(string host)
     {
-        if (state.State.Runners.Add(host))
-        {
-            await SaveAsync();
-        }
+        await GrainFactory.GetGrain<IRunnerRegistryGrain>(0).RegisterAsync(host);
+        wakeups.Forget();
     }
 
-    private Task SaveAsync()
-    {
-        state.State.Entries = _queue.Entries.ToList();
-        state.State.LastServed = new Dictionary<string, long>(_queue.LastServed);
-        state.State.Turn = _queue.Turn;
-        return state.WriteStateAsync();
-    }
+    public Task<IReadOnlyList<RunnerRegistration>> GetRunnersAsync() => GrainFactory.GetGrain<IRunnerRegistryGrain>(0).ListAsync();
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not wake runner {Host}: {Error}")]
-    private static partial void LogWakeFailed(ILogger logger, string host, string error);
+    private IQueuePartitionGrain PartitionFor(string userId) => Partition(QueueShards.PartitionOf(userId, Count));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Queued task {TaskId} of {UserId}; {Length} waiting")]
-    private static partial void LogEnqueued(ILogger logger, Guid taskId, string userId, int length);
+    private IQueuePartitionGrain Partition(int index) => GrainFactory.GetGrain<IQueuePartitionGrain>(index);
+
+    private IEnumerable<IQueuePartitionGrain> All() => Enumerable.Range(0, Count).Select(Partition);
 }

@@ -1,6 +1,7 @@
 using Grader.Queue;
 using Grader.Sandbox;
 using Grader.Tasks;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
@@ -107,13 +108,13 @@ public sealed partial class RunnerGrain(
                 _pumpAgain = false;
                 while (_jobs.Count + _claiming.Count < Slots)
                 {
-                    var entry = await GrainFactory.GetGrain<ITaskQueueGrain>(0).DequeueAsync(Host);
-                    if (entry is null)
+                    var lease = await GrainFactory.GetGrain<ITaskQueueGrain>(0).DequeueAsync(Host);
+                    if (lease is null)
                     {
                         break;
                     }
 
-                    await ClaimAndStartAsync(entry.TaskId);
+                    await ClaimAndStartAsync(lease);
                 }
             }
             while (_pumpAgain && _jobs.Count + _claiming.Count < Slots);
@@ -128,13 +129,14 @@ public sealed partial class RunnerGrain(
         }
     }
 
-    private async Task ClaimAndStartAsync(Guid taskId)
+    private async Task ClaimAndStartAsync(QueueLease lease)
     {
+        var taskId = lease.Entry.TaskId;
         _claiming.Add(taskId);
         try
         {
             var taskGrain = GrainFactory.GetGrain<ITaskGrain>(taskId);
-            var work = await taskGrain.ClaimAsync(Host);
+            var work = await LeasedClaim.ClaimAsync(GrainFactory, lease, Host, ServiceProvider.GetService<ClaimFaults>());
             if (work is null)
             {
                 return;

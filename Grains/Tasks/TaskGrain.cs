@@ -30,6 +30,12 @@ public sealed partial class TaskGrain(
     {
         if (S.Spec is not null)
         {
+            // A retried submission may follow one whose enqueue was lost with a silo; enqueuing is idempotent.
+            if (S.Status == GradingStatus.Queued)
+            {
+                await Queue.EnqueueAsync(new QueueEntry(Id, S.Spec.UserId, S.CreatedAt));
+            }
+
             return View();
         }
 
@@ -167,7 +173,7 @@ public sealed partial class TaskGrain(
         if (S.Status == GradingStatus.Queued)
         {
             // Idempotent: puts the task back only if a crash lost it between dequeue and claim.
-            if (await Queue.GetPositionAsync(Id) is null)
+            if (!await Queue.IsQueuedAsync(Id, S.Spec.UserId))
             {
                 await Queue.EnqueueAsync(new QueueEntry(Id, S.Spec.UserId, S.CreatedAt));
             }

@@ -1,6 +1,7 @@
 using System.Net;
 using Grader.Configuration;
 using Grader.Database;
+using Grader.Queue;
 using Grader.Runners;
 using Grader.Silo.Storage;
 using Grader.Tasks;
@@ -43,6 +44,7 @@ public static class GraderSiloExtensions
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<SchemaMigrator>());
         services.AddDockerRunner(configuration);
+        services.AddTaskQueue(configuration);
         services.AddSingleton<TaskTransitions>();
         services.AddSingleton<TaskReadModel>();
         services.AddSingleton<Grader.Assignments.AssignmentCatalog>();

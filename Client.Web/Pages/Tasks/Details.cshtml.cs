@@ -7,7 +7,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Grader.Web.Pages.Tasks;
 
 /// <summary>What the task body partial shows: the task as this user may see it, and its place in line.</summary>
-/// <param name="EstimatedWait">Tasks ahead × the assignment's typical run time ÷ the cluster's slots.</param>
+/// <param name="EstimatedWait">From the rate the queue has been draining; before anything was measured,
+/// tasks ahead × the assignment's typical run time ÷ the cluster's slots.</param>
 public sealed record TaskBody(TaskView View, int? QueuePosition, TimeSpan? EstimatedWait, bool ShowsPrivateDetails);
 
 /// <summary>One task, live. A student sees only their own tasks; anyone else's id is "not found".</summary>
@@ -61,8 +62,14 @@ public sealed class DetailsModel(IGrainFactory grains, Grader.Web.Browse.ReadMod
         }
 
         View = User.VisiblePart(view);
-        var position = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPositionAsync(id) : null;
-        Body = new TaskBody(View, position, position is int ahead ? await EstimateWaitAsync(view, ahead) : null, User.IsStaff());
+        var place = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPlaceAsync(id) : null;
+        var wait = place switch
+        {
+            { EstimatedStartAt: { } start } => start - DateTimeOffset.UtcNow > TimeSpan.Zero ? start - DateTimeOffset.UtcNow : TimeSpan.Zero,
+            { Ahead: var ahead } => await EstimateWaitAsync(view, ahead),
+            null => null,
+        };
+        Body = new TaskBody(View, place?.Ahead, wait, User.IsStaff());
         return true;
     }
 }

@@ -17,11 +17,13 @@ public sealed class InProcessSilo : IAsyncDisposable
     public T Service<T>()
         where T : notnull => Host.Services.GetRequiredService<T>();
 
-    public static async Task<InProcessSilo> StartAsync(IDictionary<string, string?> settings)
+    /// <param name="services">Test-only additions, such as a fault seam.</param>
+    public static async Task<InProcessSilo> StartAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddGraderSilo();
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new InProcessSilo(host);
