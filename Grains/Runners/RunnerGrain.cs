@@ -1,6 +1,7 @@
 using Grader.Queue;
 using Grader.Sandbox;
 using Grader.Tasks;
+using Grader.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
@@ -142,6 +143,7 @@ public sealed partial class RunnerGrain(
 
             var job = new GradingJob(work, Host, services, taskGrain);
             _jobs[(work.TaskId, work.Attempt)] = job;
+            GraderTelemetry.SlotTaken(Host);
             _ = RunAndReleaseAsync(job);
         }
         finally
@@ -165,6 +167,7 @@ public sealed partial class RunnerGrain(
         finally
         {
             _jobs.Remove((job.TaskId, job.Attempt));
+            GraderTelemetry.SlotFreed(Host);
         }
 
         await PumpAsync();

@@ -3,6 +3,7 @@ using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Grader.Runners;
+using Grader.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -29,9 +30,14 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
         }
 
         string? streamError = null;
+        var downloaded = new GraderTelemetry.PullCounter();
         try
         {
-            var progress = new Progress<JSONMessage>(m => streamError ??= m.ErrorMessage ?? m.Error?.Message);
+            var progress = new Progress<JSONMessage>(m =>
+            {
+                streamError ??= m.ErrorMessage ?? m.Error?.Message;
+                downloaded.Observe(m.ID, m.Status, m.Progress?.Total);
+            });
             await _client.Images.CreateImageAsync(
                 new ImagesCreateParameters { FromImage = image.Name, Tag = image.PullTag },
                 CredentialsFor(image.Registry), progress, ct);
@@ -41,6 +47,7 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
             throw new ImageUnavailableException(DescribePullFailure(image, ExtractMessage(e)), e);
         }
 
+        GraderTelemetry.Pulled(downloaded.Total);
         var pulled = await TryInspectImageAsync(image.ToString(), ct);
         if (pulled is null)
         {
