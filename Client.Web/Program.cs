@@ -22,11 +22,11 @@ try
     builder.AddGraderAuth();
 
     var app = builder.Build();
+    app.UseGraderForwardedHeaders();
     app.UseExceptionHandler();
     // Pages get a readable page for 403 and 404; API calls keep their bare status and problem details.
     app.UseWhen(c => !SessionCookieEvents.IsApi(c.Request), pages => pages.UseStatusCodePagesWithReExecute("/status/{0}"));
     app.UseSecurityHeaders();
-    app.UseStaticFiles();
     // Explicit, so a re-executed status page is routed again (the implicit routing runs first of all).
     app.UseRouting();
     app.UseGraderAuth();
@@ -40,7 +40,10 @@ try
     app.MapGradesApi();
     app.MapStatusApi();
     app.MapDashboardApi();
-    app.MapRazorPages();
+    // Fingerprinted, cached and compressed from the publish manifest; open to everyone, since the
+    // sign-in page needs them too.
+    app.MapStaticAssets().AllowAnonymous();
+    app.MapRazorPages().WithStaticAssets();
     // The JSON API's description for staff scripts; signed-in users only, like the API itself.
     app.MapOpenApi("/openapi/{documentName}.json");
     app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(AuthSchemes.StaffPolicy);

@@ -1,5 +1,6 @@
 using Grader.Configuration;
 using Grader.Silo.Hosting;
+using Grader.Silo.Telemetry;
 using Microsoft.Extensions.Hosting;
 
 namespace Grader.Silo;
@@ -13,6 +14,7 @@ public static class SiloProgram
         try
         {
             var builder = Host.CreateApplicationBuilder(args);
+            builder.AddGraderTelemetry("grader-silo");
             builder.AddGraderSilo();
             await builder.Build().RunAsync();
             return 0;

@@ -5,6 +5,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 log() { printf '[run] %s\n' "$*" >&2; }
 
+# The demo needs the test directory and registry too (production hosts use `stack.sh up --production`).
 "$repo/infra/stack.sh" up
 eval "$("$repo/infra/stack.sh" env)"
 "$repo/infra/images/build.sh"
@@ -16,25 +17,26 @@ psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='demo_items
 psql_admin -d demo_items_template -f "$repo/infra/demo/template.sql" >/dev/null
 
 pidfile="$GRADER_HOME/run/web.pid"
+app="$repo/artifacts/publish/web"
 if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
   log "the grader is already running (pid $(cat "$pidfile"))"
 else
-  log "building the grader"
-  dotnet build "$repo/Client.Web/Client.Web.csproj" -c Release --nologo -v q >/dev/null
-  log "starting the grader (log: $GRADER_HOME/log/web.log)"
+  "$repo/infra/publish.sh"
+  log "starting the published grader in Production (log: $GRADER_HOME/log/web.log, metrics: http://127.0.0.1:9464/metrics)"
   export Cluster__SiloName=${Cluster__SiloName:-$(hostname)}
   export Docker__Registries__0__Server=$GRADER_REGISTRY
   export Docker__Registries__0__Username=$GRADER_REGISTRY_USER
   export Docker__Registries__0__Password=$GRADER_REGISTRY_PASSWORD
   export Images__AllowedRegistries__0=$GRADER_REGISTRY Images__AllowedRegistries__1=docker.io Images__AllowedRegistries__2=ghcr.io
-  (cd "$repo/Client.Web/bin/Release/net10.0" && exec setsid dotnet Grader.Web.dll </dev/null >>"$GRADER_HOME/log/web.log" 2>&1) &
+  export ASPNETCORE_ENVIRONMENT=Production Telemetry__PrometheusEndpoint=${Telemetry__PrometheusEndpoint:-http://127.0.0.1:9464/metrics}
+  (cd "$app" && exec setsid dotnet Grader.Web.dll </dev/null >>"$GRADER_HOME/log/web.log" 2>&1) &
   echo $! > "$pidfile"
 fi
 
 # The first admin: a local account whose password is kept in $GRADER_HOME/secrets (made once).
 admin_password_file="$GRADER_HOME/secrets/web-admin-password"
 [ -s "$admin_password_file" ] || (umask 077; openssl rand -hex 16 > "$admin_password_file")
-(cd "$repo/Client.Web/bin/Release/net10.0" \
+(cd "$app" \
   && GRADER_ADMIN_PASSWORD=$(cat "$admin_password_file") dotnet Grader.Web.dll create-admin admin --if-missing >/dev/null)
 
 for _ in $(seq 1 120); do
@@ -66,7 +68,7 @@ cat <<MSG
                      staff (admin): admin / $(cat "$admin_password_file")
                      student:       student / $(cat "$student_password_file")
                      (passwords are kept in $GRADER_HOME/secrets)
-  More admins:       cd Client.Web/bin/Release/net10.0 && dotnet Grader.Web.dll create-admin NAME
+  More admins:       cd artifacts/publish/web && dotnet Grader.Web.dll create-admin NAME
                      (password from \$GRADER_ADMIN_PASSWORD or standard input)
   Try it (every API call but /healthz, /readyz and /api/v1/status needs a signed-in session or a token):
     curl -s -c jar -H 'Content-Type: application/json' -d '{"username":"admin","password":"…"}' \\

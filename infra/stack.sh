@@ -5,6 +5,9 @@
 #   infra/stack.sh down    stop only what this script started (found by its pid files)
 #   infra/stack.sh status  one line per service
 #   infra/stack.sh env     print the environment the grader and the tests use
+#   infra/stack.sh install docker-host|production|test   only the Debian packages of that role
+#   infra/stack.sh student-network   the student network and firewall chain on $DOCKER_HOST's engine
+#                                    (infra/add-host.sh uses it on an extra Docker host)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -37,9 +40,19 @@ wait_for() { # wait_for DESCRIPTION SECONDS COMMAND...
   done
 }
 
-install_packages() {
-  local wanted=(postgresql redis-server docker.io slapd ldap-utils docker-registry apache2-utils
-                debootstrap iptables iproute2 curl ca-certificates openssl chromium)
+# Production hosts get only what they run; Chromium, slapd and the registry are for tests and the demo.
+DOCKER_HOST_PACKAGES=(docker.io iptables iproute2 socat curl ca-certificates openssl)
+PRODUCTION_PACKAGES=("${DOCKER_HOST_PACKAGES[@]}" postgresql redis-server debootstrap)
+TEST_PACKAGES=("${PRODUCTION_PACKAGES[@]}" slapd ldap-utils docker-registry apache2-utils chromium docker-compose systemd)
+
+install_packages() { # install_packages [docker-host|production|test]
+  local wanted
+  case "${1:-test}" in
+    docker-host) wanted=("${DOCKER_HOST_PACKAGES[@]}") ;;
+    production) wanted=("${PRODUCTION_PACKAGES[@]}") ;;
+    test) wanted=("${TEST_PACKAGES[@]}") ;;
+    *) die "unknown package set '$1' (docker-host, production or test)" ;;
+  esac
   local missing=()
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -303,5 +316,14 @@ case "$cmd" in
     done
     ;;
   env) print_env ;;
-  *) die "usage: $0 up|down|status|env" ;;
+  install)
+    [ "$(id -u)" = 0 ] || die "run as root: it installs packages"
+    install_packages "${2:-test}"
+    ;;
+  student-network)
+    [ "$(id -u)" = 0 ] || die "run as root: it changes the firewall"
+    student_network "${DOCKER_HOST:-unix:///var/run/docker.sock}" "$STUDENT_NET" "$STUDENT_BRIDGE" "$STUDENT_SUBNET" "$STUDENT_GATEWAY"
+    firewall_up "$STUDENT_GATEWAY"
+    ;;
+  *) die "usage: $0 up|down|status|env|install SET|student-network" ;;
 esac

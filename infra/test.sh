@@ -13,6 +13,8 @@ log "building"
 dotnet build Grader.sln -c Release --nologo -v q -clp:NoSummary
 log "checking formatting"
 dotnet format Grader.sln --verify-no-changes --no-restore -v q
+# The smoke, container and compose tests run the published artifact, as run.sh does; publish it once.
+"$repo/infra/publish.sh" --no-build
 
 results="$repo/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"

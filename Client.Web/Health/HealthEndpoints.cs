@@ -13,8 +13,10 @@ using StackExchange.Redis;
 namespace Grader.Web.Health;
 
 /// <summary>/healthz says the process is alive; /readyz really talks to PostgreSQL, Redis and (where this
-/// process runs a silo) the Docker engine, and names whichever does not answer.</summary>
-public static class HealthEndpoints
+/// process runs a silo) the Docker engine, and names whichever does not answer. Both are anonymous, so
+/// they say only the dependency's name and the kind of error: settings and exception messages (which can
+/// carry host names, user names, or the password inside a Redis configuration string) go to the log.</summary>
+public static partial class HealthEndpoints
 {
     private const string ReadyTag = "ready";
 
@@ -49,7 +51,7 @@ public static class HealthEndpoints
         }));
     }
 
-    private static async Task<HealthCheckResult> ProbeAsync(Func<CancellationToken, Task> probe, string what, CancellationToken ct)
+    private static async Task<HealthCheckResult> ProbeAsync(Func<CancellationToken, Task> probe, string what, ILogger logger, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(3));
@@ -60,11 +62,15 @@ public static class HealthEndpoints
         }
         catch (Exception e)
         {
-            return HealthCheckResult.Unhealthy($"{what} is not reachable: {e.Message}");
+            LogUnreachable(logger, what, e);
+            return HealthCheckResult.Unhealthy($"{what} does not answer ({e.GetType().Name}; details in the log)");
         }
     }
 
-    private sealed class PostgresCheck(IOptions<DatabaseOptions> options) : IHealthCheck
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Readiness: {Dependency} does not answer")]
+    private static partial void LogUnreachable(ILogger logger, string dependency, Exception exception);
+
+    private sealed class PostgresCheck(IOptions<DatabaseOptions> options, ILogger<PostgresCheck> logger) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct) =>
             ProbeAsync(async token =>
@@ -73,10 +79,10 @@ public static class HealthEndpoints
                 await connection.OpenAsync(token);
                 await using var command = new NpgsqlCommand("SELECT 1", connection);
                 await command.ExecuteScalarAsync(token);
-            }, $"PostgreSQL at {options.Value.Host}:{options.Value.Port}", ct);
+            }, "PostgreSQL", logger, ct);
     }
 
-    private sealed class RedisCheck(IOptions<RedisSettings> options) : IHealthCheck
+    private sealed class RedisCheck(IOptions<RedisSettings> options, ILogger<RedisCheck> logger) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct) =>
             ProbeAsync(async token =>
@@ -86,12 +92,12 @@ public static class HealthEndpoints
                 config.ConnectTimeout = 2000;
                 await using var redis = await ConnectionMultiplexer.ConnectAsync(config);
                 await redis.GetDatabase().PingAsync();
-            }, $"Redis at {options.Value.Configuration}", ct);
+            }, "Redis", logger, ct);
     }
 
-    private sealed class DockerCheck(GradingServices services) : IHealthCheck
+    private sealed class DockerCheck(GradingServices services, ILogger<DockerCheck> logger) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct) =>
-            ProbeAsync(token => services.Docker.PingAsync(token), $"Docker engine at {services.Options.Endpoint}", ct);
+            ProbeAsync(token => services.Docker.PingAsync(token), "Docker engine", logger, ct);
     }
 }

@@ -2,9 +2,12 @@ using System.Text.Json.Serialization;
 using Grader.Configuration;
 using Grader.Database;
 using Grader.Silo.Hosting;
+using Grader.Silo.Telemetry;
 using Grader.Web.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Grader.Web.Hosting;
 
@@ -16,6 +19,11 @@ public static class WebHostingExtensions
     {
         var web = builder.Configuration.Read<WebSettings>(WebSettings.Section);
         builder.Services.AddSingleton(Options.Create(web));
+        builder.AddGraderTelemetry("grader-web");
+        builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddAspNetCoreInstrumentation());
+        builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddAspNetCoreInstrumentation());
+        builder.Services.AddGraderForwardedHeaders(web);
+        builder.Services.AddSingleton<StaticAssetUrls>();
         if (web.Mode == WebMode.Embedded)
         {
             builder.AddGraderSilo();

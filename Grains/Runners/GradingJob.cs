@@ -1,6 +1,7 @@
 using Grader.Assignments;
 using Grader.Sandbox;
 using Grader.Tasks;
+using Grader.Telemetry;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -42,6 +43,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
 
     public async Task RunAsync()
     {
+        using var span = GraderTelemetry.TaskSpan(work.TaskId, "grading job")?.SetTag("grader.host", host).SetTag("grader.attempt", work.Attempt);
         AttemptReport report;
         string? imageId = null;
         string? containerId = null;
@@ -56,21 +58,21 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
             await PhaseAsync("database", assignment.DatabaseMode.ToString().ToLowerInvariant());
             // Independent of each other, so the registry check and the database clone overlap.
             var pull = PullAsync(image, ct);
-            var sandbox = services.Database.CreateAsync(_names, assignment, ct);
+            var sandbox = GraderTelemetry.Timed("database", host, () => services.Database.CreateAsync(_names, assignment, ct));
             await Task.WhenAll(pull, sandbox).ContinueWith(_ => { }, TaskScheduler.Default);
             var pulled = await pull;
             (imageId, digest, warnings) = (pulled.Id, pulled.Digest, pulled.Warnings);
             var login = await sandbox;
 
             await PhaseAsync("starting", null);
-            var container = await services.Docker.StartAsync(
-                new ContainerSpec(_names, host, imageId, EnvironmentFor(assignment, login), assignment.Port, assignment.Limits), ct);
+            var container = await GraderTelemetry.Timed("start", host, () => services.Docker.StartAsync(
+                new ContainerSpec(_names, host, imageId, EnvironmentFor(assignment, login), assignment.Port, assignment.Limits), ct));
             containerId = container.Id;
 
             await PhaseAsync("probing", $"port {assignment.Port}{(assignment.HealthPath is null ? "" : ", " + assignment.HealthPath)}");
-            var probe = await services.CreateProbe().WaitAsync(container.IpAddress, assignment.Port, assignment.HealthPath,
+            var probe = await GraderTelemetry.Timed("probe", host, () => services.CreateProbe().WaitAsync(container.IpAddress, assignment.Port, assignment.HealthPath,
                 TimeSpan.FromSeconds(assignment.StartupTimeoutSeconds),
-                async token => (await services.Docker.InspectAsync(container.Id, token)).Running, ct);
+                async token => (await services.Docker.InspectAsync(container.Id, token)).Running, ct));
             if (probe.Readiness != Readiness.Ready)
             {
                 report = await NotReadyReportAsync(container.Id, probe, digest, ct);
@@ -120,6 +122,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
 
     private async Task<PulledImage> PullAsync(ImageReference image, CancellationToken ct)
     {
+        using var timing = GraderTelemetry.Phase("pull", host);
         using var pullTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         pullTimeout.CancelAfter(services.Options.PullTimeout);
         return await services.Images.PullAsync(image, work.Assignment.Port, pullTimeout.Token);
@@ -131,6 +134,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
 
     private async Task RunScenariosAsync(Uri baseAddress, AssignmentDefinition assignment, string? database, CancellationToken ct)
     {
+        using var timing = GraderTelemetry.Phase("test", host);
         var executor = services.CreateExecutor(database, assignment.Port);
         var timeout = TimeSpan.FromSeconds(assignment.RequestTimeoutSeconds);
         foreach (var scenario in assignment.ScenariosFor(work.Spec.IncludePrivate))
@@ -212,6 +216,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
     /// (the reconciler removes what is left).</summary>
     private async Task CleanupAsync(string? containerId, string? imageId)
     {
+        using var timing = GraderTelemetry.Phase("cleanup", host);
         await Task.WhenAll(
             TryAsync("container", () => services.Docker.RemoveContainerAsync(containerId ?? _names.Name, CancellationToken.None)),
             TryAsync("database", () => services.Database.DropAsync(_names.Name, CancellationToken.None)));

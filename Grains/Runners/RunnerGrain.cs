@@ -2,6 +2,7 @@ using Grader.Queue;
 using Grader.Sandbox;
 using Grader.Tasks;
 using Microsoft.Extensions.DependencyInjection;
+using Grader.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
@@ -144,6 +145,7 @@ public sealed partial class RunnerGrain(
 
             var job = new GradingJob(work, Host, services, taskGrain);
             _jobs[(work.TaskId, work.Attempt)] = job;
+            GraderTelemetry.SlotTaken(Host);
             _ = RunAndReleaseAsync(job);
         }
         finally
@@ -167,6 +169,7 @@ public sealed partial class RunnerGrain(
         finally
         {
             _jobs.Remove((job.TaskId, job.Attempt));
+            GraderTelemetry.SlotFreed(Host);
         }
 
         await PumpAsync();

@@ -3,6 +3,7 @@ using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Grader.Runners;
+using Grader.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -48,6 +49,7 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
             throw new ImageUnavailableException(DescribePullFailure(image, LoggedEngineText(image, ExtractMessage(e))), e);
         }
 
+        GraderTelemetry.Pulled(progress.CompressedBytes);
         var pulled = await TryInspectImageAsync(image.ToString(), ct);
         if (pulled is null)
         {
@@ -99,6 +101,8 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
         public string? Error { get; private set; }
 
         public bool OverBudget { get; private set; }
+
+        public long CompressedBytes => _layers.Values.Sum();
 
         public void Report(JSONMessage value)
         {

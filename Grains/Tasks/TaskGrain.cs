@@ -1,6 +1,7 @@
 using Grader.Assignments;
 using Grader.Queue;
 using Grader.Runners;
+using Grader.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Utilities;
@@ -39,10 +40,12 @@ public sealed partial class TaskGrain(
             return View();
         }
 
+        using var span = GraderTelemetry.TaskSpan(Id, "submit");
         S.Spec = spec;
         S.Status = GradingStatus.Queued;
         S.CreatedAt = DateTimeOffset.UtcNow;
         await SaveAsync();
+        GraderTelemetry.TaskSubmitted();
         // Registered before queueing: if anything below fails, the watchdog queues the task again.
         await this.RegisterOrUpdateReminder(WatchdogReminder, _options.WatchdogPeriod, _options.WatchdogPeriod);
         await Queue.EnqueueAsync(new QueueEntry(Id, spec.UserId, S.CreatedAt));
@@ -99,6 +102,7 @@ public sealed partial class TaskGrain(
         S.MaxScore = assignment.ScenariosFor(S.Spec.IncludePrivate).SelectMany(s => s.Steps).Sum(s => s.Points);
         S.Phases.Add(new PhaseEvent(S.Attempt, "claimed", host, DateTimeOffset.UtcNow));
         await SaveAsync();
+        GraderTelemetry.TaskClaimed(View());
         LogClaimed(logger, Id, S.Attempt, host);
         return new TaskAssignment(Id, S.Attempt, S.Spec, assignment);
     }
@@ -237,11 +241,14 @@ public sealed partial class TaskGrain(
         S.Phases.Add(new PhaseEvent(S.Attempt, "requeued", reason, DateTimeOffset.UtcNow));
         S.Host = null;
         await SaveAsync();
+        GraderTelemetry.TaskRequeued();
         await Queue.EnqueueAsync(new QueueEntry(Id, S.Spec!.UserId, S.CreatedAt));
     }
 
     private async Task FinishAsync(GradingStatus status, AttemptEnd? end, string? message)
     {
+        using var span = GraderTelemetry.TaskSpan(Id, "finish");
+        GraderTelemetry.TaskFinished(S.Status, status, end);
         S.Status = status;
         S.End = end;
         S.Message = message;

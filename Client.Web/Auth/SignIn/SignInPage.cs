@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using Grader.Web.Auth.Http;
+using Grader.Web.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -53,7 +54,7 @@ public static class SignInPage
         var body = $"""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Sign in · Grader</title><link rel="stylesheet" href="/css/site.css"></head>
+            <title>Sign in · Grader</title><link rel="stylesheet" href="{html.Encode(context.RequestServices.GetRequiredService<StaticAssetUrls>().For("css/site.css"))}"></head>
             <body>
             <header class="site"><a class="brand" href="/">Grader</a></header>
             <main id="content">

@@ -1,3 +1,4 @@
+using Grader.Telemetry;
 using Grader.Web.Auth.Accounts;
 using Grader.Web.Auth.Ldap;
 
@@ -22,6 +23,7 @@ public sealed partial class SignInService(
         var attempt = await throttle.BeginAsync(name, clientAddress, ct);
         if (attempt.RetryAfter is { } wait)
         {
+            GraderTelemetry.SignInFailed("locked_out");
             LogLockedOut(logger, await LoggableAsync(name, ct), clientAddress, wait);
             return new SignInResult.LockedOut(wait);
         }
@@ -44,6 +46,7 @@ public sealed partial class SignInService(
                 await throttle.NotJudgedAsync(attempt, ct);
                 break;
             default:
+                GraderTelemetry.SignInFailed("invalid");
                 LogInvalid(logger, await LoggableAsync(name, ct), clientAddress);
                 break;
         }
