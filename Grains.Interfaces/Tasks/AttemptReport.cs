@@ -14,6 +14,8 @@ public enum AttemptEnd
     /// <summary>Our side failed (database, engine); the task may be retried without charge.</summary>
     InfrastructureError,
     Cancelled,
+    /// <summary>The attempt outgrew a budget it shares with others (its database's size); the message says which.</summary>
+    OverBudget,
 }
 
 [GenerateSerializer, Immutable, Alias("grader.AttemptReport")]

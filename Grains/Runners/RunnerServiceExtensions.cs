@@ -23,6 +23,9 @@ public static class RunnerServiceExtensions
         services.TryAddSingleton(Options.Create(configuration.Read<DatabaseOptions>(DatabaseOptions.Section)));
         services.AddSingleton<DockerEngine>();
         services.AddSingleton<DatabaseSandbox>();
+        services.AddSingleton<CheckerRole>();
+        services.AddSingleton<DatabaseGovernor>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseGovernor>());
         services.TryAddSingleton<GraderDataSource>();
         services.AddSingleton<GradingServices>();
         services.AddHttpClient(GradingServices.StudentHttpClient)
