@@ -70,7 +70,8 @@ internal static class HostileDatabaseModes
 
                 break;
             case "pg-flood":
-                Report["open"] = await FloodAsync(connectionString, 300);
+                // Well past the per-container cap, yet far from the server's 300 slots should the cap be missing.
+                Report["open"] = await FloodAsync(connectionString, 60);
                 break;
         }
     }

@@ -10,7 +10,7 @@ namespace Grader.IntegrationTests.Hostile;
 /// <summary>Attacks on the PostgreSQL server every task shares: a flood of logins that stall in
 /// authentication, a session held in a template, and assignments that name the server's own databases.</summary>
 [Collection(HostileDatabaseCollection.Name)]
-public sealed class SharedServerTests(HostileDatabaseFixture grader) : IAsyncLifetime
+public sealed class SharedServerTests(HostileDatabaseFixture grader, ITestOutputHelper output) : IAsyncLifetime
 {
     /// <summary>infra/stack.sh's per-address cap on connections to PostgreSQL (GRADER_PG_CONN_PER_SOURCE).</summary>
     private const int ConnectionsPerContainer = 24;
@@ -31,6 +31,8 @@ public sealed class SharedServerTests(HostileDatabaseFixture grader) : IAsyncLif
             ],
         });
         var correct = await grader.DemoAssignmentAsync("hostile-pg-flood-neighbour");
+        // The cap lives in the stack's firewall chain; make sure this checkout's chain is the one in place.
+        LocalStack.RunScript("infra/stack.sh", "up");
         var floodId = Guid.NewGuid();
         var testing = grader.Transitions.WaitForAsync(floodId, v => v.Phases.Any(p => p.Phase == "testing") || v.Status.IsTerminal(), TimeSpan.FromMinutes(2));
         var floodDone = grader.Transitions.WaitForAsync(floodId, v => v.Status.IsTerminal(), TimeSpan.FromMinutes(2));
@@ -40,6 +42,7 @@ public sealed class SharedServerTests(HostileDatabaseFixture grader) : IAsyncLif
 
         // While the flood holds its logins: backends stuck in authentication, the grader, a neighbour.
         var stalled = BackendsInAuthentication();
+        var chain = LocalStack.Run("iptables", "-S", "GRADER-STUDENTS");
         var ready = await grader.AnonymousClient().GetAsync("/readyz");
         var neighbour = await grader.RunAsync(new TaskSpec("student-neighbour", correct.Id, grader.Image("correct"), true));
         var flooded = await floodDone;
@@ -48,7 +51,11 @@ public sealed class SharedServerTests(HostileDatabaseFixture grader) : IAsyncLif
         Assert.True(neighbour.Status == GradingStatus.Completed, neighbour.Message);
         Assert.Equal(neighbour.MaxScore, neighbour.Score);
         Assert.True(flooded.Status == GradingStatus.Completed, flooded.Message);
-        var open = System.Text.Json.JsonDocument.Parse(Assert.Single(flooded.Steps).ResponseBody!).RootElement.GetProperty("open").GetInt32();
+        var hold = Assert.Single(flooded.Steps);
+        Assert.True(hold.Outcome == StepOutcome.Passed, $"{hold.Outcome}: {hold.Message} {hold.ResponseBody}");
+        var open = System.Text.Json.JsonDocument.Parse(hold.ResponseBody!).RootElement.GetProperty("open").GetInt32();
+        output.WriteLine($"flood: {open} of 60 logins accepted, {stalled} backends in authentication from the student network, /readyz {(int)ready.StatusCode}, neighbour {neighbour.Score}/{neighbour.MaxScore}");
+        Assert.True(chain.Contains("connlimit", StringComparison.Ordinal), $"the firewall chain lost its per-address cap during the test (another checkout's stack.sh?):\n{chain}");
         // The attack really ran, and the firewall cut it at the per-container cap (the app's own pool counts too).
         Assert.InRange(open, 1, ConnectionsPerContainer);
         Assert.InRange(stalled, 1, ConnectionsPerContainer);
