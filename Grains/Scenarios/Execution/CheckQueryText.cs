@@ -103,7 +103,8 @@ public static class CheckQueryText
         if (c == '$' && (i == 0 || !IsIdentifierPart(q[i - 1])))
         {
             var end = i + 1;
-            while (end < q.Length && (end == i + 1 ? IsIdentifierStart(q[end]) : IsIdentifierPart(q[end])))
+            // A tag is an identifier without '$'; "$1" is a positional parameter, not a quote.
+            while (end < q.Length && (end == i + 1 ? IsIdentifierStart(q[end]) : char.IsLetterOrDigit(q[end]) || q[end] == '_'))
             {
                 end++;
             }
