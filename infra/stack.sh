@@ -24,6 +24,10 @@ STUDENT_BRIDGE=grader-br0
 STUDENT_SUBNET=${GRADER_STUDENT_SUBNET:-172.29.0.0/24}
 STUDENT_GATEWAY=${GRADER_STUDENT_GATEWAY:-172.29.0.1}
 FW_CHAIN=GRADER-STUDENTS
+# Connections one student container may hold open to PostgreSQL at once, counted before PostgreSQL
+# authenticates them: a role's CONNECTION LIMIT is checked only after authentication, so stalled SCRAM
+# handshakes could otherwise take every backend. Above the sandbox role's limit (20), for headroom.
+PG_CONN_PER_SOURCE=${GRADER_PG_CONN_PER_SOURCE:-24}
 PG_BIN=/usr/lib/postgresql/15/bin
 
 log() { printf '[stack] %s\n' "$*" >&2; }
@@ -151,6 +155,8 @@ firewall_up() {
     echo ":$FW_CHAIN - [0:0]"
     echo "-A $FW_CHAIN -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"
     for gw in $(printf '%s\n' "${gateways[@]}" | sort -u); do
+      # Pre-authentication flood guard: new PostgreSQL connections past the per-address limit are refused.
+      echo "-A $FW_CHAIN -d $gw/32 -p tcp -m tcp --dport $PG_PORT --tcp-flags FIN,SYN,RST,ACK SYN -m connlimit --connlimit-above $PG_CONN_PER_SOURCE --connlimit-mask 32 -j REJECT --reject-with tcp-reset"
       echo "-A $FW_CHAIN -d $gw/32 -p tcp -m tcp --dport $PG_PORT -j ACCEPT"
     done
     echo "-A $FW_CHAIN -p tcp -j REJECT --reject-with tcp-reset"
@@ -200,6 +206,11 @@ HBA
   # No database is open to PUBLIC: each temporary student role gets CONNECT on exactly one.
   psql_admin -q -c "REVOKE CONNECT ON DATABASE postgres FROM PUBLIC" \
                -c "REVOKE CONNECT ON DATABASE template1 FROM PUBLIC"
+  # A login that stalls in authentication holds a backend until authentication_timeout; reserved slots
+  # keep the grader's own (superuser) logins possible when sandboxes use up the rest. Applied to the
+  # running server: the timeout at once by reload, the reservation at the next restart.
+  psql_admin -q -c "ALTER SYSTEM SET authentication_timeout = '10s'" \
+               -c "ALTER SYSTEM SET superuser_reserved_connections = 10" -c "SELECT pg_reload_conf()" >/dev/null
   psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname='grader'" | grep -q 1 \
     || psql_admin -q -c "CREATE DATABASE grader" -c "REVOKE CONNECT ON DATABASE grader FROM PUBLIC"
 }

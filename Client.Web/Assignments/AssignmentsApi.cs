@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Grader.Assignments;
 using Grader.Web.Auth.Http;
+using Grader.Database;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Grader.Web.Assignments;
 
@@ -19,9 +21,10 @@ public static class AssignmentsApi
     public static async Task<Results<Ok<AssignmentDefinition>, NotFound>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains) =>
         await grains.GetGrain<IAssignmentGrain>(id).GetAsync() is { } definition ? TypedResults.Ok(user.VisiblePart(definition)) : TypedResults.NotFound();
 
-    public static async Task<Results<Ok<AssignmentDefinition>, ValidationProblem>> PutAsync(string id, AssignmentDefinition definition, IGrainFactory grains)
+    public static async Task<Results<Ok<AssignmentDefinition>, ValidationProblem>> PutAsync(string id, AssignmentDefinition definition, IGrainFactory grains,
+        IOptions<DatabaseOptions> database)
     {
-        var errors = AssignmentValidator.Validate(definition).ToList();
+        var errors = AssignmentValidator.Validate(definition, database.Value.Name).ToList();
         if (definition.Id != id)
         {
             errors.Add($"id '{definition.Id}' in the body differs from '{id}' in the URL");

@@ -17,6 +17,8 @@ public enum AttemptEnd
     /// <summary>The image was read before the run and refused (registry, platform, command, size,
     /// an entrypoint that cannot start): the student's to fix, never retried.</summary>
     ImageRefused,
+    /// <summary>The attempt outgrew a budget it shares with others (its database's size); the message says which.</summary>
+    OverBudget,
 }
 
 [GenerateSerializer, Immutable, Alias("grader.AttemptReport")]

@@ -1,5 +1,8 @@
+using Grader.Database;
+using Grader.Sandbox;
 using Grader.Scenarios.Suites;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Grader.Assignments;
 
@@ -15,6 +18,8 @@ public sealed class AssignmentState
 public sealed partial class AssignmentGrain(
     [PersistentState(GrainStorage.AssignmentState, GrainStorage.Provider)] IPersistentState<AssignmentState> state,
     AssignmentCatalog catalog,
+    DatabaseSandbox sandbox,
+    IOptions<DatabaseOptions> database,
     ILogger<AssignmentGrain> logger)
     : Grain, IAssignmentGrain
 {
@@ -22,10 +27,15 @@ public sealed partial class AssignmentGrain(
 
     public async Task SetAsync(AssignmentDefinition definition)
     {
-        var errors = AssignmentValidator.Validate(definition);
+        var errors = AssignmentValidator.Validate(definition, database.Value.Name);
         if (errors.Count > 0)
         {
             throw new ArgumentException($"Assignment '{definition.Id}' is invalid: {string.Join("; ", errors)}");
+        }
+
+        if (definition.DatabaseMode != DatabaseMode.None && definition.Database is { } source)
+        {
+            await sandbox.ProtectSourceAsync(source, CancellationToken.None);
         }
 
         if (definition.Id != this.GetPrimaryKeyString())
@@ -55,7 +65,7 @@ public sealed partial class AssignmentGrain(
 
         // The suite may be fine on its own and still not fit the assignment (SQL checks without a database).
         var updated = definition with { Scenarios = suite.Scenarios.ToList() };
-        var errors = AssignmentValidator.Validate(updated);
+        var errors = AssignmentValidator.Validate(updated, database.Value.Name);
         if (errors.Count > 0)
         {
             LogSuiteRejected(logger, definition.Id, fileName, errors.Count);

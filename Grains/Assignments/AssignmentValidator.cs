@@ -5,7 +5,12 @@ namespace Grader.Assignments;
 /// <summary>Checks an assignment as a whole and lists every problem, so staff fix them in one go.</summary>
 public static partial class AssignmentValidator
 {
-    public static IReadOnlyList<string> Validate(AssignmentDefinition a)
+    /// <summary>Databases no assignment may hand to students: the server's own, and every sandbox.</summary>
+    private static readonly string[] ServerDatabases = ["postgres", "template0", "template1"];
+
+    /// <param name="graderDatabase">The grader's own database (<c>Database:Name</c>), which no
+    /// assignment may name; null where the caller does not know it (the grain always passes it).</param>
+    public static IReadOnlyList<string> Validate(AssignmentDefinition a, string? graderDatabase = null)
     {
         // JSON from the API may leave out members the record declares non-null; say so, don't crash.
         var missing = new (string Name, object? Value)[]
@@ -43,6 +48,11 @@ public static partial class AssignmentValidator
             errors.Add($"database mode {a.DatabaseMode} needs a database name");
         }
 
+        if (a.DatabaseMode != DatabaseMode.None && a.Database is { } database && ReservedDatabaseProblem(database, graderDatabase) is { } reserved)
+        {
+            errors.Add(reserved);
+        }
+
         if (a.OpensAt is { } opens && a.ClosesAt is { } closes && closes <= opens)
         {
             errors.Add($"closesAt {closes:O} must be after opensAt {opens:O}");
@@ -70,6 +80,15 @@ public static partial class AssignmentValidator
 
         return errors;
     }
+
+    private static string? ReservedDatabaseProblem(string database, string? graderDatabase) =>
+        string.Equals(database, graderDatabase, StringComparison.Ordinal)
+            ? $"database '{database}' is the grader's own database (Database:Name); name the assignment's template or reference database"
+        : ServerDatabases.Contains(database, StringComparer.Ordinal)
+            ? $"database '{database}' belongs to the PostgreSQL server; name the assignment's template or reference database"
+        : Sandbox.SandboxNames.TryParse(database) is not null
+            ? $"database '{database}' is a task's sandbox; name the assignment's template or reference database"
+        : null;
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
     private static partial Regex IdPattern();

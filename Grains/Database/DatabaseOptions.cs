@@ -5,7 +5,7 @@ namespace Grader.Database;
 
 /// <summary>The grader's PostgreSQL: grain state, reminders, read model, and the server where student
 /// sandboxes (temporary roles and databases) are made. Section: <c>Database</c>.</summary>
-public sealed class DatabaseOptions
+public sealed class DatabaseOptions : IValidatableObject
 {
     public const string Section = "Database";
 
@@ -38,6 +38,43 @@ public sealed class DatabaseOptions
 
     /// <summary>statement_timeout for a scenario's SQL checks on a student's database.</summary>
     public TimeSpan SqlCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Largest an attempt's own (isolated) database may grow; past it the attempt ends.</summary>
+    [Range(8, 1024 * 1024)]
+    public int SandboxDatabaseLimitMb { get; set; } = 512;
+
+    /// <summary>temp_file_limit of temporary student roles (a superuser-only setting they cannot raise).</summary>
+    [Range(1, 1024 * 1024)]
+    public int SandboxTempFileLimitMb { get; set; } = 256;
+
+    /// <summary>A student session idle inside a transaction this long is ended (it holds locks and a backend).</summary>
+    public TimeSpan SandboxIdleInTransactionTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the database governor checks this host's sandboxes (long queries, idle
+    /// transactions, database sizes, backend CPU).</summary>
+    public TimeSpan GovernorInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, value, max) in new[]
+        {
+            (nameof(SandboxStatementTimeout), SandboxStatementTimeout, TimeSpan.FromHours(1)),
+            (nameof(SqlCheckTimeout), SqlCheckTimeout, TimeSpan.FromMinutes(10)),
+            (nameof(SandboxIdleInTransactionTimeout), SandboxIdleInTransactionTimeout, TimeSpan.FromHours(1)),
+            (nameof(GovernorInterval), GovernorInterval, TimeSpan.FromMinutes(1)),
+        })
+        {
+            if (value < TimeSpan.FromMilliseconds(100) || value > max)
+            {
+                yield return new ValidationResult($"must be between 00:00:00.1 and {max}, but is {value}.", [name]);
+            }
+        }
+
+        if (GovernorInterval > SandboxStatementTimeout)
+        {
+            yield return new ValidationResult($"({GovernorInterval}) must not be longer than Database:SandboxStatementTimeout ({SandboxStatementTimeout}): the governor enforces that timeout.", [nameof(GovernorInterval)]);
+        }
+    }
 
     public string ConnectionString(string? database = null) => new NpgsqlConnectionStringBuilder
     {

@@ -47,8 +47,10 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         AttemptReport report;
         string? imageId = null;
         string? containerId = null;
-        var ct = _stop.Token;
         var assignment = work.Assignment;
+        using var watch = services.Governor.Watch(_names, assignment.DatabaseMode == DatabaseMode.Isolated);
+        using var stopOrOverBudget = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, watch.Exceeded);
+        var ct = stopOrOverBudget.Token;
         string? digest = null;
         IReadOnlyList<string> warnings = [];
         try
@@ -99,6 +101,10 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         {
             report = new AttemptReport(AttemptEnd.ImageUnavailable, e.Message, null, null, false, null);
         }
+        catch (OperationCanceledException) when (watch.Violation is { } violation)
+        {
+            report = new AttemptReport(AttemptEnd.OverBudget, violation, null, null, false, digest);
+        }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && _hostStopping)
         {
             report = new AttemptReport(AttemptEnd.InfrastructureError, $"The grading host '{host}' shut down during the attempt.", null, null, false, digest);
@@ -114,9 +120,11 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         }
         finally
         {
+            watch.Dispose();
             await CleanupAsync(containerId, imageId);
         }
 
+        report = watch.Annotate(report);
         await ReportRetry.ExecuteAsync(async _ => await task.FinishAttemptAsync(work.Attempt, report), CancellationToken.None);
     }
 
@@ -135,7 +143,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
     private async Task RunScenariosAsync(Uri baseAddress, AssignmentDefinition assignment, string? database, CancellationToken ct)
     {
         using var timing = GraderTelemetry.Phase("test", host);
-        var executor = services.CreateExecutor(database, assignment.Port);
+        var executor = services.CreateExecutor(database, assignment.Port, _names, assignment.Schemas);
         var timeout = TimeSpan.FromSeconds(assignment.RequestTimeoutSeconds);
         foreach (var scenario in assignment.ScenariosFor(work.Spec.IncludePrivate))
         {

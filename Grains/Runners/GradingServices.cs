@@ -13,6 +13,8 @@ public sealed class GradingServices(
     ImagePuller images,
     ImageCollector imageCollector,
     DatabaseSandbox database,
+    CheckerRole checker,
+    DatabaseGovernor governor,
     IHttpClientFactory httpClients,
     IOptions<RunnerOptions> options,
     IOptions<DatabaseOptions> databaseOptions,
@@ -30,6 +32,8 @@ public sealed class GradingServices(
 
     public DatabaseSandbox Database => database;
 
+    public DatabaseGovernor Governor => governor;
+
     public RunnerOptions Options => options.Value;
 
     public ILoggerFactory Loggers => loggers;
@@ -38,10 +42,13 @@ public sealed class GradingServices(
 
     /// <param name="database">The attempt's database (its sandbox copy or the reference), for SQL checks.</param>
     /// <param name="port">The app's port, for the curl commands students can run against their own copy.</param>
-    public ScenarioExecutor CreateExecutor(string? database, int port) => new(
+    /// <param name="names">The attempt, whose host's checker login runs the SQL checks.</param>
+    /// <param name="schemas">The assignment's schemas, the checks' search_path after pg_catalog.</param>
+    public ScenarioExecutor CreateExecutor(string? database, int port, SandboxNames names, IReadOnlyList<string> schemas) => new(
         httpClients.CreateClient(StudentHttpClient),
         options.Value.ResponseLimitBytes,
-        database is null ? null : new SandboxSqlChecks(databaseOptions.Value, database),
+        database is null ? null : new SandboxSqlChecks(ct => checker.ConnectionStringAsync(names.HostTag, database, ct),
+            schemas.Count > 0 ? schemas : ["public"], databaseOptions.Value.SqlCheckTimeout),
         new Uri($"http://localhost:{port}/"),
         suites,
         options.Value.JudgingTimeout);

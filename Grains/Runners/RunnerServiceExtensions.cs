@@ -29,6 +29,9 @@ public static class RunnerServiceExtensions
         services.AddHttpClient<RegistryManifests>(RegistryManifests.HttpClientName)
             .ConfigureHttpClient(c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<DatabaseSandbox>();
+        services.AddSingleton<CheckerRole>();
+        services.AddSingleton<DatabaseGovernor>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseGovernor>());
         services.TryAddSingleton<GraderDataSource>();
         services.TryAddSingleton<Grader.Scenarios.Execution.CompiledSuiteCache>();
         services.AddSingleton<GradingServices>();

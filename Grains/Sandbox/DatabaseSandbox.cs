@@ -15,7 +15,7 @@ public sealed record DatabaseLogin(string Host, int Port, string Database, strin
 
 /// <summary>Makes and removes the per-attempt PostgreSQL sandbox. Every statement that names an object
 /// is built by PostgreSQL's own format() with %I and %L, so no name or password is ever spliced in by us.</summary>
-public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, ILogger<DatabaseSandbox> logger)
+public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, CheckerRole checker, ILogger<DatabaseSandbox> logger)
 {
     private const string ReadonlyGroupPrefix = "grader_ro_";
     private readonly DatabaseOptions _options = options.Value;
@@ -45,41 +45,114 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, I
         var password = RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 32);
         var validUntil = DateTimeOffset.UtcNow.AddHours(6).ToString("yyyy-MM-dd HH:mm:ss+00", CultureInfo.InvariantCulture);
 
+        var checkerRole = CheckerRole.NameFor(names.HostTag);
+        await checker.EnsureAsync(names.HostTag, ct);
         await using var admin = new NpgsqlConnection(_options.ConnectionString("postgres"));
         await admin.OpenAsync(ct);
+        var limit = _options.SandboxConnectionLimit.ToString(CultureInfo.InvariantCulture);
         string database;
         if (assignment.DatabaseMode == DatabaseMode.Readonly)
         {
-            var group = await EnsureReadonlyGroupAsync(source, schemas, ct);
+            var group = await EnsureReadonlyGroupAsync(source, schemas, checkerRole, ct);
             await ExecAsync(admin, "CREATE ROLE %I LOGIN PASSWORD %L NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION INHERIT CONNECTION LIMIT " +
-                _options.SandboxConnectionLimit.ToString(CultureInfo.InvariantCulture) + " VALID UNTIL %L IN ROLE %I", ct, role, password, validUntil, group);
+                limit + " VALID UNTIL %L IN ROLE %I", ct, role, password, validUntil, group);
             database = source;
         }
         else
         {
             await ExecAsync(admin, "CREATE ROLE %I LOGIN PASSWORD %L NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION CONNECTION LIMIT " +
-                _options.SandboxConnectionLimit.ToString(CultureInfo.InvariantCulture) + " VALID UNTIL %L", ct, role, password, validUntil);
+                limit + " VALID UNTIL %L", ct, role, password, validUntil);
             database = role;
-            await TemplateBusyRetry.ExecuteAsync(
-                async token => await ExecAsync(admin, "CREATE DATABASE %I TEMPLATE %I OWNER %I", token, database, source, role), ct);
-            await ExecAsync(admin, "REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC", ct, database);
-            await using var clone = new NpgsqlConnection(_options.ConnectionString(database));
-            await clone.OpenAsync(ct);
-            foreach (var schema in schemas)
-            {
-                // The template's tables belong to its owner; the student's role gets full use of them.
-                await ExecAsync(clone, "GRANT USAGE, CREATE ON SCHEMA %I TO %I", ct, schema, role);
-                await ExecAsync(clone, "GRANT ALL ON ALL TABLES IN SCHEMA %I TO %I", ct, schema, role);
-                await ExecAsync(clone, "GRANT ALL ON ALL SEQUENCES IN SCHEMA %I TO %I", ct, schema, role);
-            }
+            await CreateIsolatedAsync(admin, source, database, role, checkerRole, schemas, ct);
         }
 
-        var timeout = ((int)_options.SandboxStatementTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        await ExecAsync(admin, "ALTER ROLE %I SET statement_timeout = %L", ct, role, timeout);
-        await ExecAsync(admin, "ALTER ROLE %I SET idle_in_transaction_session_timeout = %L", ct, role, "60000");
+        // temp_file_limit is a superuser-only setting, so the role cannot raise it. statement_timeout and
+        // the idle timeout it can, which is why the governor enforces them as well.
+        await ExecAsync(admin, "ALTER ROLE %I SET statement_timeout = %L", ct, role, Milliseconds(_options.SandboxStatementTimeout));
+        await ExecAsync(admin, "ALTER ROLE %I SET idle_in_transaction_session_timeout = %L", ct, role, Milliseconds(_options.SandboxIdleInTransactionTimeout));
+        await ExecAsync(admin, "ALTER ROLE %I SET temp_file_limit = %L", ct, role, $"{_options.SandboxTempFileLimitMb}MB");
         LogSandboxCreated(logger, names.TaskId, names.Attempt, assignment.DatabaseMode, database);
         return new DatabaseLogin(_options.StudentHost ?? _options.Host, _options.Port, database, role, password);
     }
+
+    /// <summary>The clone belongs to the grader's login, not the student's: a database owner could CREATE
+    /// schemas and ALTER DATABASE … SET search_path, and so decide what the SQL checks resolve names to.
+    /// The student owns the cloned relations of the assignment's schemas instead and may CREATE in those
+    /// schemas, so its own DDL (ALTER TABLE, new tables, indexes, migrations) works there as before.</summary>
+    private async Task CreateIsolatedAsync(NpgsqlConnection admin, string template, string database, string role, string checkerRole,
+        IReadOnlyList<string> schemas, CancellationToken ct)
+    {
+        await TemplateBusyRetry.ExecuteAsync(async token => await ExecAsync(admin, "CREATE DATABASE %I TEMPLATE %I", token, database, template), ct);
+        await ExecAsync(admin, "REVOKE ALL ON DATABASE %I FROM PUBLIC", ct, database);
+        await ExecAsync(admin, "GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I", ct, database, role);
+        await ExecAsync(admin, "GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I", ct, database, checkerRole);
+        await using var clone = new NpgsqlConnection(_options.ConnectionString(database));
+        await clone.OpenAsync(ct);
+        var owners = new List<string>();
+        // Sequences that belong to a column (serial, identity) change owner with their table.
+        await using (var relations = new NpgsqlCommand("""
+            SELECT format('ALTER %s %I.%I OWNER TO %I',
+                          CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                                         WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, n.nspname, c.relname, @role)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = ANY(@schemas) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                              AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
+            """, clone))
+        {
+            relations.Parameters.AddWithValue("role", role);
+            relations.Parameters.AddWithValue("schemas", schemas.ToArray());
+            await using var reader = await relations.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                owners.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var statement in owners)
+        {
+            await using var command = new NpgsqlCommand(statement, clone);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        foreach (var schema in schemas)
+        {
+            await ExecAsync(clone, "GRANT USAGE, CREATE ON SCHEMA %I TO %I", ct, schema, role);
+            await ExecAsync(clone, "GRANT ALL ON ALL TABLES IN SCHEMA %I TO %I", ct, schema, role);
+            await ExecAsync(clone, "GRANT ALL ON ALL SEQUENCES IN SCHEMA %I TO %I", ct, schema, role);
+        }
+    }
+
+    /// <summary>Takes PUBLIC's CONNECT and TEMPORARY from an assignment's template or reference database,
+    /// so no student login can sit in it (a session in a template makes every clone of it fail). Missing
+    /// databases are skipped: staff may save the assignment before they load the template.</summary>
+    public async Task<bool> ProtectSourceAsync(string database, CancellationToken ct)
+    {
+        await using var admin = new NpgsqlConnection(_options.ConnectionString("postgres"));
+        await admin.OpenAsync(ct);
+        await using (var exists = new NpgsqlCommand("SELECT has_database_privilege('public', datname, 'CONNECT') OR has_database_privilege('public', datname, 'TEMPORARY') FROM pg_database WHERE datname = @d", admin))
+        {
+            exists.Parameters.AddWithValue("d", database);
+            if (await exists.ExecuteScalarAsync(ct) is not true)
+            {
+                return false;
+            }
+        }
+
+        // The same lock as the readonly grants on this database: concurrent GRANT and REVOKE on one
+        // database fail with "tuple concurrently updated".
+        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext(@g))", admin))
+        {
+            lockCmd.Parameters.AddWithValue("g", ReadonlyGroupFor(database));
+            await lockCmd.ExecuteNonQueryAsync(ct);
+        }
+
+        await ExecAsync(admin, "REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC", ct, database);
+        LogSourceProtected(logger, database);
+        return true;
+    }
+
+    private static string Milliseconds(TimeSpan value) => ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Removes the attempt's database and role; safe to call for things that do not exist.</summary>
     public async Task DropAsync(string name, CancellationToken ct)
@@ -119,7 +192,7 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, I
 
     /// <summary>A NOLOGIN group per reference database holds the read rights, so a temporary role owns
     /// and is granted nothing itself and can always be dropped with one statement.</summary>
-    private async Task<string> EnsureReadonlyGroupAsync(string referenceDatabase, IReadOnlyList<string> schemas, CancellationToken ct)
+    private async Task<string> EnsureReadonlyGroupAsync(string referenceDatabase, IReadOnlyList<string> schemas, string checkerRole, CancellationToken ct)
     {
         var group = ReadonlyGroupFor(referenceDatabase);
         await using var admin = new NpgsqlConnection(_options.ConnectionString("postgres"));
@@ -145,6 +218,8 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, I
             }
 
             await ExecAsync(admin, "GRANT CONNECT ON DATABASE %I TO %I", ct, referenceDatabase, group);
+            // The checker makes its temporary view there; the student's group gets no TEMPORARY.
+            await ExecAsync(admin, "GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I", ct, referenceDatabase, checkerRole);
             await using var reference = new NpgsqlConnection(_options.ConnectionString(referenceDatabase));
             await reference.OpenAsync(ct);
             foreach (var schema in schemas)
@@ -183,6 +258,9 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, I
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took CONNECT and TEMPORARY on assignment database {Database} from PUBLIC")]
+    private static partial void LogSourceProtected(ILogger logger, string database);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database sandbox for task {TaskId} attempt {Attempt}: {Mode} on {Database}")]
     private static partial void LogSandboxCreated(ILogger logger, Guid taskId, int attempt, DatabaseMode mode, string database);

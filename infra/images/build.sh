@@ -2,10 +2,12 @@
 # Builds the student images the tests and the demo use, and pushes them to the local registry
 # (with authentication), so the grader pulls them the way it pulls from ghcr.io.
 #   grader/base:bookworm                      debootstrap minbase (cached as a tarball)
-#   $REGISTRY/students/app:{correct,wrong,never-listen,crash,xss,slow-start,oom,flood,flow-bugs,disk-fill,neighbour}
+#   $REGISTRY/students/app:MODE             one image per mode of tests/StudentApp (the list below)
 #   $REGISTRY/students/hostile:*            hand-made by handmade.sh (no docker build)
 # Idempotent: an image whose inputs have not changed is not rebuilt.
 set -euo pipefail
+# Every mode of tests/StudentApp gets its own tag; add a new mode here once.
+modes=(correct wrong never-listen crash xss slow-start oom flood flow-bugs disk-fill neighbour sql-hijack db-fill no-timeout pg-flood template-hold)
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 eval "$("$repo/infra/stack.sh" env)"
@@ -35,7 +37,7 @@ if ! docker image inspect grader/base:bookworm >/dev/null 2>&1; then
 fi
 
 # The app is rebuilt only when its sources change.
-src_hash=$(cat "$repo/tests/StudentApp/"*.cs "$repo/tests/StudentApp/"*.csproj "$repo/Directory.Packages.props" | sha256sum | cut -c1-16)
+src_hash=$( (cat "$repo/tests/StudentApp/"*.cs "$repo/tests/StudentApp/"*.csproj "$repo/Directory.Packages.props"; echo "${modes[*]}") | sha256sum | cut -c1-16)
 image="$GRADER_REGISTRY/students/app"
 echo "$GRADER_REGISTRY_PASSWORD" | docker login "$GRADER_REGISTRY" -u "$GRADER_REGISTRY_USER" --password-stdin >/dev/null 2>&1
 if [ "$(docker image inspect -f '{{index .Config.Labels "grader.source"}}' "$image:correct" 2>/dev/null)" != "$src_hash" ]; then
@@ -53,12 +55,13 @@ ENTRYPOINT ["/app/StudentApp"]
 DOCKER
   quiet docker build -q -t "$image:correct" "$ctx"
   rm -rf "$ctx"
-  for mode in wrong never-listen crash xss slow-start oom flood flow-bugs disk-fill neighbour; do
+  for mode in "${modes[@]}"; do
+    [ "$mode" = correct ] && continue
     printf 'FROM %s\nENV STUDENT_APP_MODE=%s\n' "$image:correct" "$mode" > "$ctx.$mode"
     quiet docker build -q -t "$image:$mode" - < "$ctx.$mode"; rm -f "$ctx.$mode"
   done
 fi
-for mode in correct wrong never-listen crash xss slow-start oom flood flow-bugs disk-fill neighbour; do
+for mode in "${modes[@]}"; do
   quiet docker push -q "$image:$mode"
 done
 "$here/handmade.sh"

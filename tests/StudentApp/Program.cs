@@ -4,7 +4,7 @@ using Npgsql;
 // Modes: correct (default), wrong (a bug in every endpoint), never-listen, crash, xss, slow-start,
 // oom (eats memory until it is killed), flood (floods its output while serving correctly),
 // flow-bugs (one bug in the item life cycle, chosen by FLOW_BUG: post, get, sql-row, delete, gone, sql-no-row),
-// and hostile ones (HostileModes.cs): disk-fill, neighbour.
+// and hostile ones (HostileModes.cs: disk-fill, neighbour; HostileDatabaseModes.cs: the database attacks).
 var mode = Environment.GetEnvironmentVariable("STUDENT_APP_MODE") ?? "correct";
 Console.WriteLine($"student app starting in mode '{mode}'");
 switch (mode)
@@ -59,12 +59,18 @@ var connectionString = new NpgsqlConnectionStringBuilder
     Timeout = 5,
 }.ConnectionString;
 builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
+if (HostileDatabaseModes.Names.Contains(mode))
+{
+    await HostileDatabaseModes.BeforeStartAsync(mode, connectionString);
+}
+
 var app = builder.Build();
 if (mode == "neighbour")
 {
     StudentApp.HostileModes.MapNeighbour(app, int.Parse(Environment.GetEnvironmentVariable("PORT") ?? "8000", CultureInfo.InvariantCulture));
 }
 
+HostileDatabaseModes.Map(app, mode, connectionString);
 var wrong = mode == "wrong";
 var flowBug = mode == "flow-bugs" ? Environment.GetEnvironmentVariable("FLOW_BUG") ?? "" : "";
 Console.WriteLine($"flow bug: '{flowBug}'");

@@ -76,6 +76,7 @@ public sealed class GraderFixture : IAsyncLifetime
         }
 
         await LocalStack.DropDatabaseAsync(StateDatabase);
+        await LocalStack.ExecAsync("postgres", $"DROP ROLE IF EXISTS \"{CheckerRole.NameFor(SandboxNames.TagFor(HostName))}\"");
     }
 
     /// <summary>The demo assignment under a new id, stored through the staff API.</summary>

@@ -84,6 +84,22 @@ public static class LocalStack
             : throw new InvalidOperationException($"{relativePath} {string.Join(' ', args)} exited with {process.ExitCode}:\n{stderr.Result}\n{stdout.Result}");
     }
 
+    /// <summary>Runs a program and returns its standard output; fails the test with its output otherwise.</summary>
+    public static string Run(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? stdout.Result : throw new InvalidOperationException($"{program} exited with {process.ExitCode}:\n{stderr.Result}");
+    }
+
     private static IReadOnlyDictionary<string, string> StartAndReadEnvironment()
     {
         RunScript("infra/stack.sh", "up");
