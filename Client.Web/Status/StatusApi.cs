@@ -16,6 +16,7 @@ public static class StatusApi
     {
         app.MapGet("/api/v1/status", GetAsync).AllowAnonymous();
         app.MapGet("/api/status", GetAsync).AllowAnonymous();
+        app.MapHostsApi();
         return app;
     }
 
@@ -27,11 +28,12 @@ public static class StatusApi
         {
             try
             {
-                runners.Add(await grains.GetGrain<IRunnerGrain>(host.SiloName).GetStatusAsync());
+                // A host that is dying but not yet declared dead must not hold the page for the call timeout.
+                runners.Add(await grains.GetGrain<IRunnerGrain>(host.SiloName).GetStatusAsync().WaitAsync(TimeSpan.FromSeconds(5)));
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {
-                runners.Add(new RunnerStatus(host.SiloName, host.SiloName, 0, []));
+                runners.Add(new RunnerStatus(host.SiloName, host.SiloName, 0, [], RunnerState.Unreachable));
             }
         }
 
