@@ -20,6 +20,8 @@ STUDENT_NET=grader-students
 STUDENT_BRIDGE=grader-br0
 STUDENT_SUBNET=${GRADER_STUDENT_SUBNET:-172.29.0.0/24}
 STUDENT_GATEWAY=${GRADER_STUDENT_GATEWAY:-172.29.0.1}
+# Every engine's student bridge is grader-br<N> (infra/engine.sh adds engines); the chain covers them all.
+STUDENT_BRIDGES=grader-br+
 FW_CHAIN=GRADER-STUDENTS
 PG_BIN=/usr/lib/postgresql/15/bin
 
@@ -66,8 +68,9 @@ start_dockerd() {
   if ! alive "$pidfile"; then
     log "starting dockerd"
     mkdir -p "$GRADER_HOME/docker" "$GRADER_HOME/docker-exec"
+    # shellcheck disable=SC2086 # DOCKERD_FLAGS holds several flags (infra/engine.sh sets them)
     nohup dockerd --data-root "$GRADER_HOME/docker" --exec-root "$GRADER_HOME/docker-exec" \
-      -H "unix://$DOCKER_SOCK" --pidfile "$pidfile" \
+      -H "unix://$DOCKER_SOCK" --pidfile "$pidfile" ${DOCKERD_FLAGS:-} \
       >>"$GRADER_HOME/log/dockerd.log" 2>&1 &
     wait_for dockerd 60 docker -H "unix://$DOCKER_SOCK" version
   fi
@@ -87,11 +90,12 @@ firewall_up() {
   iptables -A "$FW_CHAIN" -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
   iptables -A "$FW_CHAIN" -p tcp -d "$STUDENT_GATEWAY" --dport "$PG_PORT" -j ACCEPT
   iptables -A "$FW_CHAIN" -j DROP
-  iptables -C INPUT -i "$STUDENT_BRIDGE" -j "$FW_CHAIN" 2>/dev/null \
-    || iptables -I INPUT 1 -i "$STUDENT_BRIDGE" -j "$FW_CHAIN"
+  iptables -C INPUT -i "$STUDENT_BRIDGES" -j "$FW_CHAIN" 2>/dev/null \
+    || iptables -I INPUT 1 -i "$STUDENT_BRIDGES" -j "$FW_CHAIN"
 }
 
 firewall_down() {
+  while iptables -D INPUT -i "$STUDENT_BRIDGES" -j "$FW_CHAIN" 2>/dev/null; do :; done
   while iptables -D INPUT -i "$STUDENT_BRIDGE" -j "$FW_CHAIN" 2>/dev/null; do :; done
   iptables -F "$FW_CHAIN" 2>/dev/null || true
   iptables -X "$FW_CHAIN" 2>/dev/null || true
@@ -207,6 +211,8 @@ export GRADER_LDAP_ADMIN_PASSWORD=$(cat "$GRADER_HOME/secrets/ldap-admin-passwor
 ENV
 }
 
+# infra/engine.sh sources this file for its functions only.
+[ "${GRADER_STACK_LIB:-}" = 1 ] && return 0
 cmd=${1:-up}
 case "$cmd" in
   up)

@@ -25,10 +25,8 @@ public static class SiloSettings
             ["Docker:Registries:0:Server"] = LocalStack.Get("GRADER_REGISTRY"),
             ["Docker:Registries:0:Username"] = LocalStack.Get("GRADER_REGISTRY_USER"),
             ["Docker:Registries:0:Password"] = LocalStack.Get("GRADER_REGISTRY_PASSWORD"),
+            // Failure detection as the README recommends (the silo's defaults), so tests measure what operators get.
             ["Tasks:WatchdogPeriod"] = "00:00:05",
-            ["Orleans:ClusterMembership:ProbeTimeout"] = "00:00:02",
-            ["Orleans:ClusterMembership:NumMissedProbesLimit"] = "2",
-            ["Orleans:ClusterMembership:IAmAliveTablePublishTimeout"] = "00:00:05",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
