@@ -135,7 +135,16 @@ public sealed partial class RunnerHost(
         }
 
         await _stop.CancelAsync();
-        await _loops;
+        try
+        {
+            await _loops;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A loop cut short by the stop (a claim in flight, a sweep): the jobs below still drain.
+            LogPullFailed(logger, e, Host);
+        }
+
         var running = Snapshot();
         LogStopping(logger, Host, running.Count, Options.DrainTimeout);
         var all = Task.WhenAll(running.Select(r => r.Done));

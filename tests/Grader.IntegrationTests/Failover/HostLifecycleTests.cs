@@ -115,6 +115,47 @@ public sealed class HostLifecycleTests : IClassFixture<HostLifecycleTests.Engine
         Assert.All(third, v => Assert.Equal((GradingStatus.Completed, drained), (v.Status, v.Host!)));
     }
 
+    [Fact]
+    public async Task AHostWhoseEngineStopsAnsweringHandsItsAttemptsBackAndTidiesUpWhenItReturns()
+    {
+        var (keep, sick) = ($"healthy-{LocalStack.RunId}", $"sick-{LocalStack.RunId}");
+        await using var run = new ClusterRun("engine-lost");
+        await run.StartAsync(new Dictionary<string, int> { [keep] = 0, [sick] = 1 }, startDelaySeconds: 8);
+        var ids = await run.SubmitAsync(4);
+        await run.WaitUntilAsync(async () => await run.RunningOnAsync(ids, sick) == 2, BatchLimit);
+
+        var runner = run.Grains.GetGrain<IRunnerGrain>(sick);
+        var dockerd = int.Parse(File.ReadAllText("/var/lib/grader-engines/1/run/dockerd.pid").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Signal("STOP", dockerd);
+        List<TaskView> views;
+        try
+        {
+            await run.WaitUntilAsync(async () => (await runner.GetStatusAsync()).State == RunnerState.Unhealthy, TimeSpan.FromSeconds(60));
+            views = await run.WaitAllTerminalAsync(ids, BatchLimit);
+        }
+        finally
+        {
+            Signal("CONT", dockerd);
+        }
+
+        Assert.All(views, v => Assert.Equal((GradingStatus.Completed, keep), (v.Status, v.Host!)));
+        Assert.All(views, v => Assert.Equal(v.MaxScore, v.Score));
+        var handedBack = views.Where(v => ClusterRun.HostsByAttempt(v).GetValueOrDefault(1) == sick).ToList();
+        Assert.Equal(2, handedBack.Count);
+        Assert.All(handedBack, v => Assert.Contains(v.Phases, p => p.Phase == "requeued" && p.Detail!.Contains("engine", StringComparison.Ordinal)));
+
+        // The engine answers again: the host removes the containers it could not remove, and takes work.
+        await run.WaitUntilAsync(async () => (await runner.GetStatusAsync()).State == RunnerState.Active, TimeSpan.FromSeconds(60));
+        await run.WaitUntilAsync(async () => await ClusterRun.ContainerCountAsync(sick, engine: 1) == 0, TimeSpan.FromSeconds(30));
+        Assert.Equal(0, await ClusterRun.SandboxCountAsync(sick));
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>Engines 1 and 2 for the test hosts; stopped afterwards (their images stay cached).</summary>
     public sealed class EngineFixture : IDisposable
     {
