@@ -87,7 +87,8 @@ public sealed partial class HostSweeper(
         {
             try
             {
-                await grains.GetGrain<ITaskGrain>(a.TaskId).HostLostAsync(host, a.Attempt);
+                // The task grain may itself have lived on the dead silo and be moving: keep trying a while.
+                await services.ReportRetry.ExecuteAsync(async token => await grains.GetGrain<ITaskGrain>(a.TaskId).HostLostAsync(host, a.Attempt).WaitAsync(token), ct);
                 LogAttemptRequeued(logger, a.TaskId, a.Attempt, host);
             }
             catch (Exception e)
