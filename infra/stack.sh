@@ -23,6 +23,8 @@ STUDENT_NET=grader-students
 STUDENT_BRIDGE=grader-br0
 STUDENT_SUBNET=${GRADER_STUDENT_SUBNET:-172.29.0.0/24}
 STUDENT_GATEWAY=${GRADER_STUDENT_GATEWAY:-172.29.0.1}
+# Every engine's student bridge is grader-br<N> (infra/engine.sh adds engines); the chain covers them all.
+STUDENT_BRIDGES=grader-br+
 FW_CHAIN=GRADER-STUDENTS
 # Connections one student container may hold open to PostgreSQL at once, counted before PostgreSQL
 # authenticates them: a role's CONNECTION LIMIT is checked only after authentication, so stalled SCRAM
@@ -83,8 +85,9 @@ start_dockerd() {
   if ! alive "$pidfile"; then
     log "starting dockerd"
     mkdir -p "$GRADER_HOME/docker" "$GRADER_HOME/docker-exec"
+    # shellcheck disable=SC2086 # DOCKERD_FLAGS holds several flags (infra/engine.sh sets them)
     nohup dockerd --data-root "$GRADER_HOME/docker" --exec-root "$GRADER_HOME/docker-exec" \
-      -H "unix://$DOCKER_SOCK" --pidfile "$pidfile" \
+      -H "unix://$DOCKER_SOCK" --pidfile "$pidfile" ${DOCKERD_FLAGS:-} \
       >>"$GRADER_HOME/log/dockerd.log" 2>&1 &
     wait_for dockerd 60 docker -H "unix://$DOCKER_SOCK" version
   fi
@@ -114,9 +117,6 @@ student_network() {
       --label grader.managed=true "$net" >/dev/null
   fi
 }
-
-# Every engine's student bridge is named grader-br<N>; these rules match them all.
-STUDENT_BRIDGES=grader-br+
 
 # Bridged frames pass through iptables only with br_netfilter; without it the FORWARD rules below,
 # and the engine's own enable_icc=false, would not see container-to-container traffic at all.
@@ -293,6 +293,8 @@ export GRADER_LDAP_ADMIN_PASSWORD=$(cat "$GRADER_HOME/secrets/ldap-admin-passwor
 ENV
 }
 
+# infra/engine.sh sources this file for its functions only.
+[ "${GRADER_STACK_LIB:-}" = 1 ] && return 0
 cmd=${1:-up}
 case "$cmd" in
   up)
@@ -333,7 +335,10 @@ case "$cmd" in
     ;;
   student-network)
     [ "$(id -u)" = 0 ] || die "run as root: it changes the firewall"
-    student_network "${DOCKER_HOST:-unix:///var/run/docker.sock}" "$STUDENT_NET" "$STUDENT_BRIDGE" "$STUDENT_SUBNET" "$STUDENT_GATEWAY"
+    bridge_netfilter
+    engine_socket=${DOCKER_HOST:-unix:///var/run/docker.sock}
+    student_network "${engine_socket#unix://}" "$STUDENT_NET" "$STUDENT_BRIDGE" "$STUDENT_SUBNET" "$STUDENT_GATEWAY"
+    student_isolation
     firewall_up "$STUDENT_GATEWAY"
     ;;
   *) die "usage: $0 up|down|status|env|install SET|student-network" ;;

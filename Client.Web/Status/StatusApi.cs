@@ -18,6 +18,7 @@ public static class StatusApi
     {
         app.MapGet("/api/v1/status", GetAsync).AllowAnonymous();
         app.MapGet("/api/status", GetAsync).AllowAnonymous();
+        app.MapHostsApi();
         return app;
     }
 
@@ -36,7 +37,8 @@ public static class StatusApi
 
             try
             {
-                runners.Add(await grains.GetGrain<IRunnerGrain>(host.Host).GetStatusAsync());
+                // A host that is dying but not yet declared dead must not hold the page for the call timeout.
+                runners.Add(await grains.GetGrain<IRunnerGrain>(host.Host).GetStatusAsync().WaitAsync(TimeSpan.FromSeconds(5)));
             }
             catch (Exception e) when (e is OrleansException or TimeoutException)
             {

@@ -8,15 +8,35 @@ public sealed record RunningJob(
     [property: Id(1)] int Attempt,
     [property: Id(2)] DateTimeOffset StartedAt);
 
+/// <summary>Whether a host takes work. Unreachable is never reported by a host itself: the caller
+/// concludes it when the host does not answer.</summary>
+public enum RunnerState
+{
+    /// <summary>Takes work while it has free slots.</summary>
+    Active,
+    /// <summary>An operator asked it to stop taking work; it finishes what runs.</summary>
+    Draining,
+    /// <summary>Draining, and nothing runs any more.</summary>
+    Drained,
+    /// <summary>Its Docker engine stopped answering: it took no new work and handed its attempts back.</summary>
+    Unhealthy,
+    /// <summary>The silo is shutting down.</summary>
+    Stopping,
+    /// <summary>The host did not answer.</summary>
+    Unreachable,
+}
+
 [GenerateSerializer, Immutable, Alias("grader.RunnerStatus")]
 public sealed record RunnerStatus(
     [property: Id(0)] string Host,
     [property: Id(1)] string SiloName,
     [property: Id(2)] int Slots,
-    [property: Id(3)] IReadOnlyList<RunningJob> Running);
+    [property: Id(3)] IReadOnlyList<RunningJob> Running,
+    [property: Id(4)] RunnerState State = RunnerState.Active);
 
-/// <summary>The one runner of a Docker host, keyed by the host id (the silo's SiloName) and always
-/// placed on that host's silo. It accepts work quickly and runs each job in the background.</summary>
+/// <summary>The door to one Docker host's runner, keyed by the host id (the silo's SiloName) and always
+/// placed on that host's silo. The jobs themselves belong to the silo, not to this activation: Orleans
+/// may deactivate and reactivate it at any time without touching a job.</summary>
 [Alias("grader.IRunnerGrain")]
 public interface IRunnerGrain : IGrainWithStringKey
 {
@@ -34,4 +54,12 @@ public interface IRunnerGrain : IGrainWithStringKey
     /// <summary>Stops the job for this attempt, if this runner has it; cleanup still runs.</summary>
     [OneWay, Alias("Cancel")]
     Task CancelAsync(Guid taskId, int attempt);
+
+    /// <summary>Takes no new work and lets running jobs finish; the host shows as drained once idle.</summary>
+    [Alias("Drain")]
+    Task<RunnerStatus> DrainAsync();
+
+    /// <summary>Takes work again after a drain.</summary>
+    [Alias("Resume")]
+    Task<RunnerStatus> ResumeAsync();
 }

@@ -31,6 +31,11 @@ public interface ITaskGrain : IGrainWithGuidKey, ITaskRunnerCallbacks
 
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(ITaskObserver observer);
+
+    /// <summary>The host is gone (declared dead, or restarted without the job): if this attempt is still
+    /// current there, the task goes back in line, never charged; otherwise nothing happens.</summary>
+    [Alias("HostLost")]
+    Task HostLostAsync(string host, int attempt);
 }
 
 /// <summary>What a runner tells the task as it works. Every call names its attempt, and a call for an

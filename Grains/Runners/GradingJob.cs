@@ -3,8 +3,6 @@ using Grader.Sandbox;
 using Grader.Tasks;
 using Grader.Telemetry;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Retry;
 
 namespace Grader.Runners;
 
@@ -12,20 +10,11 @@ namespace Grader.Runners;
 /// readiness, scenarios, and cleanup that always runs. Progress goes to the task grain as it happens.</summary>
 internal sealed partial class GradingJob(TaskAssignment work, string host, GradingServices services, ITaskRunnerCallbacks task)
 {
-    private static readonly ResiliencePipeline ReportRetry = new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
-            MaxRetryAttempts = 4,
-            BackoffType = DelayBackoffType.Exponential,
-            Delay = TimeSpan.FromMilliseconds(200),
-        })
-        .Build();
-
     private readonly ILogger _logger = services.Loggers.CreateLogger<GradingJob>();
     private readonly SandboxNames _names = SandboxNames.For(host, work.TaskId, work.Attempt);
+    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(20);
     private readonly CancellationTokenSource _stop = new();
-    private volatile bool _hostStopping;
+    private volatile string? _handBackReason;
 
     public Guid TaskId => work.TaskId;
 
@@ -33,11 +22,14 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
 
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
-    /// <summary>Stops the job; cleanup still runs. When the host is stopping, the attempt is reported
-    /// as our failure, so the task goes back in line instead of being cancelled.</summary>
-    public void Cancel(bool hostStopping = false)
+    /// <summary>Stops the job; cleanup still runs.</summary>
+    public void Cancel() => _stop.Cancel();
+
+    /// <summary>Stops the job because of this host, not the student: the attempt is reported as ours, so
+    /// the task goes back in line at once and is never charged.</summary>
+    public void HandBack(string reason)
     {
-        _hostStopping |= hostStopping;
+        _handBackReason ??= reason;
         _stop.Cancel();
     }
 
@@ -105,9 +97,9 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         {
             report = new AttemptReport(AttemptEnd.OverBudget, violation, null, null, false, digest);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested && _hostStopping)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && _handBackReason is { } reason)
         {
-            report = new AttemptReport(AttemptEnd.InfrastructureError, $"The grading host '{host}' shut down during the attempt.", null, null, false, digest);
+            report = new AttemptReport(AttemptEnd.InfrastructureError, reason, null, null, false, digest);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -125,7 +117,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         }
 
         report = watch.Annotate(report);
-        await ReportRetry.ExecuteAsync(async _ => await task.FinishAttemptAsync(work.Attempt, report), CancellationToken.None);
+        await services.ReportRetry.ExecuteAsync(async token => await task.FinishAttemptAsync(work.Attempt, report).WaitAsync(token), CancellationToken.None);
     }
 
     private async Task<PulledImage> PullAsync(ImageReference image, CancellationToken ct)
@@ -149,7 +141,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         {
             await foreach (var step in executor.RunAsync(baseAddress, scenario, work.Attempt, timeout, ct))
             {
-                var current = await ReportRetry.ExecuteAsync(async _ => await task.ReportStepAsync(step), ct);
+                var current = await services.ReportRetry.ExecuteAsync(async token => await task.ReportStepAsync(step).WaitAsync(token), ct);
                 if (!current)
                 {
                     // Cancelled or taken over: stop spending the host's time on it.
@@ -195,9 +187,9 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
     }
 
     private Task PhaseAsync(string phase, string? detail) =>
-        ReportRetry.ExecuteAsync(async _ =>
+        services.ReportRetry.ExecuteAsync(async token =>
         {
-            if (!await task.ReportPhaseAsync(work.Attempt, phase, detail))
+            if (!await task.ReportPhaseAsync(work.Attempt, phase, detail).WaitAsync(token))
             {
                 _stop.Cancel();
             }
@@ -220,17 +212,20 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         return env;
     }
 
-    /// <summary>Runs whatever happened before: each step on its own, none cancellable, each failure logged
-    /// (the reconciler removes what is left).</summary>
+    /// <summary>Runs whatever happened before: each step on its own, not stopped by the job's cancellation
+    /// but bounded (a hung engine must not keep the report from being sent), each failure logged (the
+    /// reconciler removes what is left).</summary>
     private async Task CleanupAsync(string? containerId, string? imageId)
     {
         using var timing = GraderTelemetry.Phase("cleanup", host);
+        using var bounded = new CancellationTokenSource(CleanupTimeout);
+        var ct = bounded.Token;
         await Task.WhenAll(
-            TryAsync("container", () => services.Docker.RemoveContainerAsync(containerId ?? _names.Name, CancellationToken.None)),
-            TryAsync("database", () => services.Database.DropAsync(_names.Name, CancellationToken.None)));
+            TryAsync("container", () => services.Docker.RemoveContainerAsync(containerId ?? _names.Name, ct)),
+            TryAsync("database", () => services.Database.DropAsync(_names.Name, ct)));
         if (imageId is not null && services.Options.ImageCleanup == ImageCleanupPolicy.RemoveAfterTask)
         {
-            await TryAsync("image", () => services.Docker.RemoveImageAsync(imageId, CancellationToken.None));
+            await TryAsync("image", () => services.Docker.RemoveImageAsync(imageId, ct));
         }
     }
 

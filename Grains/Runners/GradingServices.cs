@@ -4,6 +4,8 @@ using Grader.Scenarios;
 using Grader.Scenarios.Execution;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace Grader.Runners;
 
@@ -37,6 +39,23 @@ public sealed class GradingServices(
     public RunnerOptions Options => options.Value;
 
     public ILoggerFactory Loggers => loggers;
+
+    /// <summary>Reports to a task grain keep trying for <see cref="RunnerOptions.ReportTimeout"/>, each try
+    /// bounded, so that a report survives the seconds in which the cluster has not yet noticed that the
+    /// task grain's silo died and moved it. Reports are idempotent by attempt, so a repeat is harmless.</summary>
+    public ResiliencePipeline ReportRetry { get; } = new ResiliencePipelineBuilder()
+        .AddTimeout(options.Value.ReportTimeout)
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(200),
+            MaxDelay = TimeSpan.FromSeconds(3),
+            UseJitter = true,
+        })
+        .AddTimeout(TimeSpan.FromSeconds(10))
+        .Build();
 
     public ReadinessProbe CreateProbe() => new(httpClients.CreateClient(StudentHttpClient));
 

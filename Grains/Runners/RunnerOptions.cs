@@ -62,4 +62,22 @@ public sealed class RunnerOptions
 
     /// <summary>Longest a pull may take before the attempt gives up.</summary>
     public TimeSpan PullTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>On shutdown, how long running jobs may take to finish before they are handed back to the
+    /// queue. The silo's shutdown timeout is this plus <see cref="HandBackTimeout"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long jobs handed back at shutdown get to clean up and report.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan HandBackTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a step or finish report keeps retrying. It must outlast the cluster's detection
+    /// of a dead silo (about 10 s with the recommended membership settings), or finished work is lost.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
+    public TimeSpan ReportTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the engine is pinged; two missed answers in a row make the host unhealthy.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan EngineCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace Grader.Runners;
 
@@ -35,6 +36,12 @@ public static class RunnerServiceExtensions
         services.TryAddSingleton<GraderDataSource>();
         services.TryAddSingleton<Grader.Scenarios.Execution.CompiledSuiteCache>();
         services.AddSingleton<GradingServices>();
+        // The jobs live in silo services, not in the runner grain: they start and stop with the silo.
+        services.AddSingleton<HostSweeper>();
+        services.AddSingleton<RunnerHost>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RunnerHost>());
+        services.AddSingleton<DeadHostWatcher>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DeadHostWatcher>());
         services.AddHttpClient(GradingServices.StudentHttpClient)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

@@ -199,7 +199,15 @@ public sealed partial class TaskGrain(
 
         if (!alive)
         {
-            await RetryOrFailAsync($"The grading host '{S.Host}' was lost during attempt {S.Attempt}.");
+            await HostLostAsync(S.Host!, S.Attempt);
+        }
+    }
+
+    public async Task HostLostAsync(string host, int attempt)
+    {
+        if (IsCurrent(attempt) && S.Host == host)
+        {
+            await RetryOrFailAsync($"The grading host '{host}' was lost during attempt {attempt}.");
         }
     }
 

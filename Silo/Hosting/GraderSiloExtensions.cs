@@ -45,6 +45,8 @@ public static class GraderSiloExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SchemaMigrator>());
         services.AddDockerRunner(configuration);
         services.AddTaskQueue(configuration);
+        // A SIGTERM lets running jobs finish or hands them back, and their cleanup completes before exit.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = GradingClusterMembership.ShutdownTimeout(configuration.Read<RunnerOptions>(RunnerOptions.Section)));
         services.AddSingleton<TaskTransitions>();
         services.AddSingleton<TaskReadModel>();
         services.AddSingleton<Grader.Assignments.AssignmentCatalog>();
@@ -77,13 +79,12 @@ public static class GraderSiloExtensions
                     o.MinimumReminderPeriod = tasks.WatchdogPeriod;
                 }
             });
-            // Tests and small deployments tune failure detection here (Orleans:ClusterMembership:ProbeTimeout, ...).
+            // Failure detection tuned for a grading cluster (README, "Adding a Docker host"); settings override it.
+            silo.Configure<ClusterMembershipOptions>(GradingClusterMembership.Apply);
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:ClusterMembership"));
             silo.Services.AddPlacementDirector<HostPlacement, HostPlacementDirector>();
             // Grain and silo statistics for the web tier's /dashboard (staff only; it has no auth of its own).
             silo.AddDashboard();
-            // The runner of this host starts with the silo: it pulls queued work and removes leftovers.
-            silo.AddStartupTask((sp, _) => sp.GetRequiredService<IGrainFactory>().GetGrain<IRunnerGrain>(cluster.SiloName).GetStatusAsync());
         });
         return builder;
     }

@@ -4,6 +4,7 @@ using Npgsql;
 // Modes: correct (default), wrong (a bug in every endpoint), never-listen, crash, xss, slow-start,
 // oom (eats memory until it is killed), flood (floods its output while serving correctly),
 // flow-bugs (one bug in the item life cycle, chosen by FLOW_BUG: post, get, sql-row, delete, gone, sql-no-row),
+// slow-requests (correct, but every request first waits REQUEST_DELAY_MS, as an app waiting on I/O would).
 // and hostile ones (HostileModes.cs: disk-fill, neighbour; HostileDatabaseModes.cs: the database attacks).
 var mode = Environment.GetEnvironmentVariable("STUDENT_APP_MODE") ?? "correct";
 Console.WriteLine($"student app starting in mode '{mode}'");
@@ -71,6 +72,16 @@ if (mode == "neighbour")
 }
 
 HostileDatabaseModes.Map(app, mode, connectionString);
+if (mode == "slow-requests")
+{
+    var delay = TimeSpan.FromMilliseconds(double.Parse(Environment.GetEnvironmentVariable("REQUEST_DELAY_MS") ?? "500", CultureInfo.InvariantCulture));
+    app.Use(async (context, next) =>
+    {
+        await Task.Delay(delay, context.RequestAborted);
+        await next(context);
+    });
+}
+
 var wrong = mode == "wrong";
 var flowBug = mode == "flow-bugs" ? Environment.GetEnvironmentVariable("FLOW_BUG") ?? "" : "";
 Console.WriteLine($"flow bug: '{flowBug}'");

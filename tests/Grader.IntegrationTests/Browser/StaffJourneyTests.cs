@@ -69,6 +69,20 @@ public sealed class StaffJourneyTests(BrowserFixture grader)
         await page.GotoAsync("/staff/hosts");
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync(grader.HostName);
         await BrowserFixture.ScreenshotAsync(page, "staff-4-hosts");
+        // Drained for maintenance from the page, then back in service; resumed whatever happens, for the next tests.
+        var row = page.GetByTestId($"host-{grader.HostName}");
+        try
+        {
+            await row.GetByRole(AriaRole.Button, new() { Name = "Drain" }).ClickAsync();
+            await Assertions.Expect(row.GetByTestId("host-state")).ToHaveTextAsync("drained");
+            await row.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+            await Assertions.Expect(row.GetByTestId("host-state")).ToHaveTextAsync("active");
+        }
+        finally
+        {
+            await grader.Grains.GetGrain<Grader.Runners.IRunnerGrain>(grader.HostName).ResumeAsync();
+        }
+
         var dashboard = await page.GotoAsync("/dashboard");
         Assert.Equal(200, dashboard!.Status);
     }

@@ -64,6 +64,29 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Ends the process at once, as a power cut or an OOM kill would: nothing gets to clean up.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>SIGTERM, as an operator's <c>systemctl stop</c> or <c>docker stop</c> sends it.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>True if the process exited within the limit.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan limit)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(limit);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -28,10 +28,8 @@ public static class SiloSettings
             // The local registry under both of its names (one is a student's "private" registry in tests).
             ["Images:AllowedRegistries:0"] = LocalStack.Get("GRADER_REGISTRY"),
             ["Images:AllowedRegistries:1"] = LocalStack.Get("GRADER_REGISTRY").Replace("127.0.0.1", "localhost", StringComparison.Ordinal),
+            // Failure detection as the README recommends (the silo's defaults), so tests measure what operators get.
             ["Tasks:WatchdogPeriod"] = "00:00:05",
-            ["Orleans:ClusterMembership:ProbeTimeout"] = "00:00:02",
-            ["Orleans:ClusterMembership:NumMissedProbesLimit"] = "2",
-            ["Orleans:ClusterMembership:IAmAliveTablePublishTimeout"] = "00:00:05",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())

@@ -1,0 +1,272 @@
+using System.Diagnostics;
+using System.Globalization;
+using Grader.Assignments;
+using Grader.Tasks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using StackExchange.Redis;
+
+namespace Grader.Bench.Scale;
+
+/// <summary>The same batch on one host and on two hosts with separate engines (infra/engine.sh), fixed
+/// slots, and an app whose requests wait on I/O; then a host killed mid-batch. Every figure is printed
+/// next to a floor measured in the same run.</summary>
+internal static class ScaleOutBenchmark
+{
+    private const int Slots = 2;
+    private const int Scenarios = 5;
+    // Long enough that the requests' wait, not the machine's two cores, sets the pace.
+    private const int RequestDelayMs = 2500;
+
+    public static async Task<int> RunAsync(int batch)
+    {
+        var env = Pipeline.StackEnvironment.Read();
+        var stamp = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+        var template = $"grader_bench_scale_tpl_{stamp}";
+        await ExecAsync(env, "postgres", $"CREATE DATABASE {template}");
+        await ExecAsync(env, template, await File.ReadAllTextAsync(Path.Combine(Pipeline.StackEnvironment.RepoRoot, "infra/demo/template.sql")));
+        Script("infra/engine.sh", "up", "1");
+        try
+        {
+            Console.WriteLine($"{batch} tasks, {Slots} slots per host, {Scenarios} requests per task that each wait {RequestDelayMs} ms");
+            Console.WriteLine("floor: the apps' own time (start + requests, from the tasks' phases) spread over all slots");
+            var one = await BatchAsync(env, template, $"s1-{stamp}", [0], batch, kill: false);
+            var two = await BatchAsync(env, template, $"s2-{stamp}", [0, 1], batch, kill: false);
+            Console.WriteLine();
+            Console.WriteLine($"{"batch wall time (s)",-34} {"measured",9} {"floor",9}");
+            Console.WriteLine($"{"1 host",-34} {one.Wall,9:0.0} {one.Floor,9:0.0}");
+            Console.WriteLine($"{"2 hosts, separate engines",-34} {two.Wall,9:0.0} {two.Floor,9:0.0}");
+            Console.WriteLine($"speed-up 1 -> 2 hosts: {one.Wall / two.Wall:0.00}x (floor ratio {one.Floor / two.Floor:0.00}x; goal >= 1.8x)");
+
+            var killed = await BatchAsync(env, template, $"sk-{stamp}", [0, 1], batch / 2, kill: true);
+            Console.WriteLine();
+            Console.WriteLine($"{"after SIGKILL of a busy host (s)",-34} {"measured",9} {"floor",9}");
+            Console.WriteLine($"{"kill -> its tasks requeued (max)",-34} {killed.KillToRequeue,9:0.0} {killed.KillToDead,9:0.0}  (floor: kill -> declared dead)");
+            Console.WriteLine($"{"kill -> its tasks done (max)",-34} {killed.KillToDone,9:0.0} {killed.KillToDead + killed.WorkLeft,9:0.0}  (floor: declared dead + the work left, on the survivor's slots)");
+            return 0;
+        }
+        finally
+        {
+            Script("infra/engine.sh", "down", "1");
+            await ExecAsync(env, "postgres", $"DROP DATABASE IF EXISTS {template} WITH (FORCE)");
+        }
+    }
+
+    private sealed record Result(double Wall, double Floor, double KillToRequeue = 0, double KillToDead = 0, double KillToDone = 0, double WorkLeft = 0);
+
+    private static async Task<Result> BatchAsync(Dictionary<string, string> env, string template, string cluster, int[] engines, int batch, bool kill)
+    {
+        var database = $"grader_bench_{cluster.Replace('-', '_')}";
+        await ExecAsync(env, "postgres", $"CREATE DATABASE {database}");
+        var silos = engines.Select((e, i) => (Name: $"{cluster}-h{i}", Process: StartSilo(env, cluster, database, $"{cluster}-h{i}", e, 22000 + (i * 2) + (kill ? 10 : 0)))).ToList();
+        try
+        {
+            using var client = await ConnectAsync(env, cluster);
+            var grains = client.Services.GetRequiredService<IClusterClient>();
+            await WaitAsync(async () => (await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(true)).Length == silos.Count, TimeSpan.FromMinutes(2));
+            await grains.GetGrain<IAssignmentGrain>("scale").SetAsync(Assignment(template));
+            // One task per host first, so every engine has pulled the image before the clock starts.
+            await RunAllAsync(grains, env, silos.Count);
+
+            var clock = Stopwatch.StartNew();
+            var ids = await SubmitAsync(grains, env, batch);
+            if (!kill)
+            {
+                var views = await WaitDoneAsync(grains, ids);
+                return new Result(clock.Elapsed.TotalSeconds, views.Sum(AppOwnSeconds) / (Slots * silos.Count));
+            }
+
+            var victim = silos[1];
+            await WaitAsync(async () => (await ViewsAsync(grains, ids)).Count(v => v.Host == victim.Name && !v.Status.IsTerminal()) == Slots, TimeSpan.FromMinutes(2));
+            var killedAt = DateTimeOffset.UtcNow;
+            victim.Process.Kill(entireProcessTree: true);
+            await WaitAsync(async () => !(await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(true)).Any(h => h.SiloName == victim.Name), TimeSpan.FromMinutes(2));
+            var deadAfter = (DateTimeOffset.UtcNow - killedAt).TotalSeconds;
+            var done = await WaitDoneAsync(grains, ids);
+            var lost = done.Where(v => v.Phases.Any(p => p.Phase == "claimed" && p.Detail == victim.Name)).ToList();
+            var requeue = lost.Max(v => (v.Phases.First(p => p.Phase == "requeued").At - killedAt).TotalSeconds);
+            var finished = lost.Max(v => (v.FinishedAt!.Value - killedAt).TotalSeconds);
+            // What was left at the kill, run by the surviving slots alone, after the death was declared.
+            var left = done.Where(v => v.FinishedAt > killedAt).Sum(AppOwnSeconds) / (Slots * (silos.Count - 1));
+            return new Result(clock.Elapsed.TotalSeconds, 0, requeue, deadAfter, finished, left);
+        }
+        finally
+        {
+            foreach (var (_, process) in silos)
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+
+                await process.WaitForExitAsync();
+            }
+
+            await ExecAsync(env, "postgres", $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
+    }
+
+    private static async Task RunAllAsync(IClusterClient grains, Dictionary<string, string> env, int count) =>
+        await WaitDoneAsync(grains, await SubmitAsync(grains, env, count));
+
+    private static async Task<List<Guid>> SubmitAsync(IClusterClient grains, Dictionary<string, string> env, int count)
+    {
+        var ids = Enumerable.Range(0, count).Select(_ => Guid.NewGuid()).ToList();
+        var image = $"{env["GRADER_REGISTRY"]}/students/app:slow-requests";
+        await Task.WhenAll(ids.Select((id, i) => grains.GetGrain<ITaskGrain>(id).SubmitAsync(new TaskSpec($"bench-{i % 8}", "scale", image, false))));
+        return ids;
+    }
+
+    private static async Task<List<TaskView>> WaitDoneAsync(IClusterClient grains, List<Guid> ids)
+    {
+        List<TaskView> views = [];
+        await WaitAsync(async () => (views = await ViewsAsync(grains, ids)).All(v => v.Status.IsTerminal()), TimeSpan.FromMinutes(10));
+        return views.All(v => v.Status == GradingStatus.Completed && v.Score == v.MaxScore)
+            ? views
+            : throw new InvalidOperationException("A benchmark task did not pass: " + string.Join("; ", views.Where(v => v.Status != GradingStatus.Completed).Select(v => v.Message)));
+    }
+
+    private static async Task<List<TaskView>> ViewsAsync(IClusterClient grains, List<Guid> ids) =>
+        [.. await Task.WhenAll(ids.Select(async id => (await grains.GetGrain<ITaskGrain>(id).GetAsync())!))];
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The benchmark's cluster did not get there in time.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The app's start and requests: from the container's start to the last step's report.</summary>
+    private static double AppOwnSeconds(TaskView v) =>
+        (v.Steps.Max(s => s.ReportedAt) - v.Phases.Last(p => p.Phase == "probing").At).TotalSeconds;
+
+    private static AssignmentDefinition Assignment(string template) => new("scale", "Scale-out", DatabaseMode.Isolated, template, ["public"],
+        new Dictionary<string, string> { ["NAME"] = "Arthur", ["REQUEST_DELAY_MS"] = RequestDelayMs.ToString(CultureInfo.InvariantCulture) }, 8000, null, 30, 10, new ResourceLimits(),
+        Enumerable.Range(1, Scenarios).Select(i => new Scenario($"hello-{i}", $"Hello {i}", true, 1,
+            [new ScenarioStep(new StepRequest("GET", "/v1/hello"), new StepExpectation([200], """{"greeting": "Hello, Arthur!"}"""))])).ToList());
+
+    private static Process StartSilo(Dictionary<string, string> env, string cluster, string database, string name, int engine, int port)
+    {
+        var directory = Path.Combine(Pipeline.StackEnvironment.RepoRoot, "Silo", "bin", "Release", "net10.0");
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
+        start.ArgumentList.Add(Path.Combine(directory, "Grader.Silo.dll"));
+        var settings = new Dictionary<string, string>
+        {
+            ["Cluster__ClusterId"] = cluster,
+            ["Cluster__ServiceId"] = cluster,
+            ["Cluster__SiloName"] = name,
+            ["Cluster__SiloPort"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Cluster__GatewayPort"] = (port + 1).ToString(CultureInfo.InvariantCulture),
+            ["Database__Name"] = database,
+            ["Docker__Slots"] = Slots.ToString(CultureInfo.InvariantCulture),
+            ["Docker__Registries__0__Server"] = env["GRADER_REGISTRY"],
+            ["Docker__Registries__0__Username"] = env["GRADER_REGISTRY_USER"],
+            ["Docker__Registries__0__Password"] = env["GRADER_REGISTRY_PASSWORD"],
+            ["Tasks__WatchdogPeriod"] = "00:00:05",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var key in new[] { "Redis__Configuration", "Database__Host", "Database__Port", "Database__Username", "Database__Password", "Database__StudentHost", "Docker__Endpoint", "Docker__StudentNetwork" })
+        {
+            settings.TryAdd(key, env[key]);
+        }
+
+        if (engine > 0)
+        {
+            foreach (var line in Script("infra/engine.sh", "env", engine.ToString(CultureInfo.InvariantCulture)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var pair = line["export ".Length..].Split('=', 2);
+                settings[pair[0]] = pair[1];
+            }
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[{name}] {e.Data}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task<IHost> ConnectAsync(Dictionary<string, string> env, string cluster)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.UseOrleansClient(c =>
+            {
+                c.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster, cluster));
+                c.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(env["Redis__Configuration"]));
+            });
+            var host = builder.Build();
+            try
+            {
+                await host.StartAsync();
+                return host;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                host.Dispose();
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private static string Script(string path, params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(Pipeline.StackEnvironment.RepoRoot, path));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{path} failed: {error}");
+    }
+
+    private static async Task ExecAsync(Dictionary<string, string> env, string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
+        {
+            Host = env["Database__Host"],
+            Port = int.Parse(env["Database__Port"], CultureInfo.InvariantCulture),
+            Username = env["Database__Username"],
+            Password = env["Database__Password"],
+            Database = database,
+            Pooling = false,
+        }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

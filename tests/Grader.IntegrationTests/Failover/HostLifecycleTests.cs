@@ -1,0 +1,172 @@
+using Grader.IntegrationTests.Infrastructure;
+using Grader.Runners;
+using Grader.Tasks;
+
+namespace Grader.IntegrationTests.Failover;
+
+/// <summary>Hosts come and go while a batch runs, each silo on its own Docker engine: a killed host
+/// costs only its own attempts, a stopped host drains or hands back, a drained host takes nothing new.</summary>
+public sealed class HostLifecycleTests : IClassFixture<HostLifecycleTests.EngineFixture>
+{
+    private static readonly TimeSpan BatchLimit = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task KillingAHostRequeuesOnlyItsOwnAttemptsWithinSecondsAndKillingAnIdleHostTouchesNothing()
+    {
+        var (survivorA, survivorB, victim, idle) = ($"keep-a-{LocalStack.RunId}", $"keep-b-{LocalStack.RunId}", $"victim-{LocalStack.RunId}", $"idle-{LocalStack.RunId}");
+        await using var run = new ClusterRun("collateral");
+        await run.StartAsync(new Dictionary<string, int> { [survivorA] = 0, [survivorB] = 1, [victim] = 2, [idle] = 0 }, startDelaySeconds: 3);
+        // Drained, so it runs nothing when it dies.
+        Assert.Equal(RunnerState.Drained, (await run.Grains.GetGrain<IRunnerGrain>(idle).DrainAsync()).State);
+        var ids = await run.SubmitAsync(30);
+
+        await run.WaitUntilAsync(async () => await run.RunningOnAsync(ids, survivorA) > 0 && await run.RunningOnAsync(ids, survivorB) > 0, BatchLimit);
+        run[idle].Kill();
+        await run.WaitUntilAsync(() => run.IsDeclaredDeadAsync(idle), TimeSpan.FromSeconds(60));
+        Assert.DoesNotContain(await run.ViewsAsync(ids), v => v.Phases.Any(p => p.Phase == "requeued"));
+
+        await run.WaitUntilAsync(async () => await run.RunningOnAsync(ids, victim) > 0, BatchLimit);
+        var killedAt = DateTimeOffset.UtcNow;
+        run[victim].Kill();
+        var views = await run.WaitAllTerminalAsync(ids, BatchLimit);
+
+        foreach (var view in views)
+        {
+            Assert.Equal(GradingStatus.Completed, view.Status);
+            Assert.Equal(view.MaxScore, view.Score);
+            Assert.Single(view.Phases, p => p.Phase == "completed");
+            var hosts = ClusterRun.HostsByAttempt(view);
+            // Every attempt but the last ran on the killed host; no task that ran on a survivor changed attempt.
+            Assert.All(hosts.Where(h => h.Key != view.Attempt), h => Assert.Equal(victim, h.Value));
+            Assert.NotEqual(victim, view.Host);
+            foreach (var requeue in view.Phases.Where(p => p.Phase == "requeued"))
+            {
+                Assert.True(requeue.At - killedAt < TimeSpan.FromSeconds(15), $"task {view.Id} requeued {(requeue.At - killedAt).TotalSeconds:0.0} s after the kill");
+            }
+        }
+
+        Assert.Contains(views, v => v.Attempt == 2);
+        // The dead host's roles and databases went with its membership; its containers wait for its engine.
+        await run.WaitUntilAsync(async () => await ClusterRun.SandboxCountAsync(victim) == 0, TimeSpan.FromSeconds(30));
+        Assert.Equal(0, await ClusterRun.SandboxCountAsync(survivorA) + await ClusterRun.SandboxCountAsync(survivorB));
+    }
+
+    [Fact]
+    public async Task AStoppedHostFinishesOrHandsBackItsJobsAndLeavesNothingBehind()
+    {
+        var (keep, stopped) = ($"stay-{LocalStack.RunId}", $"stop-{LocalStack.RunId}");
+        await using var run = new ClusterRun("graceful");
+        // The apps take 8 s to start, longer than the 2 s drain: whatever runs on the stopped host is handed back.
+        await run.StartAsync(new Dictionary<string, int> { [keep] = 0, [stopped] = 1 }, startDelaySeconds: 8,
+            new Dictionary<string, string?> { ["Docker:DrainTimeout"] = "00:00:02" });
+        var ids = await run.SubmitAsync(8);
+        await run.WaitUntilAsync(async () => await run.RunningOnAsync(ids, stopped) == 2, BatchLimit);
+
+        var stoppedAt = DateTimeOffset.UtcNow;
+        run[stopped].Terminate();
+        Assert.True(await run[stopped].WaitForExitAsync(TimeSpan.FromSeconds(40)), "the stopped silo did not exit");
+        var exitedAfter = DateTimeOffset.UtcNow - stoppedAt;
+        var views = await run.WaitAllTerminalAsync(ids, BatchLimit);
+
+        Assert.All(views, v => Assert.Equal(GradingStatus.Completed, v.Status));
+        Assert.All(views, v => Assert.Equal(v.MaxScore, v.Score));
+        var handedBack = views.Where(v => ClusterRun.HostsByAttempt(v).GetValueOrDefault(1) == stopped && v.Attempt == 2).ToList();
+        Assert.NotEmpty(handedBack);
+        foreach (var requeue in handedBack.SelectMany(v => v.Phases.Where(p => p.Phase == "requeued")))
+        {
+            // At once after the drain timeout, not at the watchdog's next tick.
+            Assert.True(requeue.At - stoppedAt < TimeSpan.FromSeconds(8), $"handed back {(requeue.At - stoppedAt).TotalSeconds:0.0} s after SIGTERM");
+            Assert.Contains("shut down", requeue.Detail, StringComparison.Ordinal);
+        }
+
+        Assert.True(exitedAfter < TimeSpan.FromSeconds(30), $"exit took {exitedAfter.TotalSeconds:0.0} s");
+        Assert.Equal(0, await ClusterRun.ContainerCountAsync(stopped, engine: 1));
+        Assert.Equal(0, await ClusterRun.SandboxCountAsync(stopped));
+    }
+
+    [Fact]
+    public async Task ADrainingHostFinishesItsTasksAndTakesNoNewOnesUntilResumed()
+    {
+        var (other, drained) = ($"other-{LocalStack.RunId}", $"drained-{LocalStack.RunId}");
+        await using var run = new ClusterRun("drain");
+        await run.StartAsync(new Dictionary<string, int> { [other] = 0, [drained] = 1 }, startDelaySeconds: 3);
+        var first = await run.SubmitAsync(4);
+        await run.WaitUntilAsync(async () => await run.RunningOnAsync(first, drained) > 0, BatchLimit);
+
+        var runner = run.Grains.GetGrain<IRunnerGrain>(drained);
+        var status = await runner.DrainAsync();
+        var drainedAt = DateTimeOffset.UtcNow;
+        var runningThen = status.Running.Select(j => j.TaskId).ToHashSet();
+        Assert.Equal(RunnerState.Draining, status.State);
+        Assert.NotEmpty(runningThen);
+        var second = await run.SubmitAsync(6);
+        var views = await run.WaitAllTerminalAsync([.. first, .. second], BatchLimit);
+
+        Assert.All(views, v => Assert.Equal(GradingStatus.Completed, v.Status));
+        // What ran there finished there, in its first attempt; nothing was claimed there after the drain.
+        Assert.All(views.Where(v => runningThen.Contains(v.Id)), v => Assert.Equal((1, drained), (v.Attempt, v.Host!)));
+        Assert.DoesNotContain(views.SelectMany(v => v.Phases), p => p.Phase == "claimed" && p.Detail == drained && p.At > drainedAt);
+        Assert.Equal(RunnerState.Drained, (await runner.GetStatusAsync()).State);
+
+        // Resumed, with the other host drained: the work comes to it again.
+        await run.Grains.GetGrain<IRunnerGrain>(other).DrainAsync();
+        Assert.Equal(RunnerState.Active, (await runner.ResumeAsync()).State);
+        var third = await run.WaitAllTerminalAsync(await run.SubmitAsync(3), BatchLimit);
+        Assert.All(third, v => Assert.Equal((GradingStatus.Completed, drained), (v.Status, v.Host!)));
+    }
+
+    [Fact]
+    public async Task AHostWhoseEngineStopsAnsweringHandsItsAttemptsBackAndTidiesUpWhenItReturns()
+    {
+        var (keep, sick) = ($"healthy-{LocalStack.RunId}", $"sick-{LocalStack.RunId}");
+        await using var run = new ClusterRun("engine-lost");
+        await run.StartAsync(new Dictionary<string, int> { [keep] = 0, [sick] = 1 }, startDelaySeconds: 8);
+        var ids = await run.SubmitAsync(4);
+        await run.WaitUntilAsync(async () => await run.RunningOnAsync(ids, sick) == 2, BatchLimit);
+
+        var runner = run.Grains.GetGrain<IRunnerGrain>(sick);
+        var dockerd = int.Parse(File.ReadAllText("/var/lib/grader-engines/1/run/dockerd.pid").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Signal("STOP", dockerd);
+        List<TaskView> views;
+        try
+        {
+            await run.WaitUntilAsync(async () => (await runner.GetStatusAsync()).State == RunnerState.Unhealthy, TimeSpan.FromSeconds(60));
+            views = await run.WaitAllTerminalAsync(ids, BatchLimit);
+        }
+        finally
+        {
+            Signal("CONT", dockerd);
+        }
+
+        Assert.All(views, v => Assert.Equal((GradingStatus.Completed, keep), (v.Status, v.Host!)));
+        Assert.All(views, v => Assert.Equal(v.MaxScore, v.Score));
+        var handedBack = views.Where(v => ClusterRun.HostsByAttempt(v).GetValueOrDefault(1) == sick).ToList();
+        Assert.Equal(2, handedBack.Count);
+        Assert.All(handedBack, v => Assert.Contains(v.Phases, p => p.Phase == "requeued" && p.Detail!.Contains("engine", StringComparison.Ordinal)));
+
+        // The engine answers again: the host removes the containers it could not remove, and takes work.
+        await run.WaitUntilAsync(async () => (await runner.GetStatusAsync()).State == RunnerState.Active, TimeSpan.FromSeconds(60));
+        await run.WaitUntilAsync(async () => await ClusterRun.ContainerCountAsync(sick, engine: 1) == 0, TimeSpan.FromSeconds(30));
+        Assert.Equal(0, await ClusterRun.SandboxCountAsync(sick));
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Engines 1 and 2 for the test hosts; stopped afterwards (their images stay cached).</summary>
+    public sealed class EngineFixture : IDisposable
+    {
+        public EngineFixture() => LocalStack.RunScript("infra/images/build.sh");
+
+        public void Dispose()
+        {
+            foreach (var n in new[] { "1", "2" })
+            {
+                LocalStack.RunScript("infra/engine.sh", "down", n);
+            }
+        }
+    }
+}
