@@ -27,6 +27,14 @@ public sealed class AuthOptions : IValidatableObject
 
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long an address from which an account signed in stays known to it: from a known
+    /// address, the right password passes the account's lock, so a guesser cannot lock its owner out.</summary>
+    public TimeSpan KnownAddressMemory { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Reverse proxies whose X-Forwarded-For is believed (exact addresses). Behind a proxy every
+    /// client would otherwise share the proxy's address and its per-address limit.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
     /// <summary>How long to wait for a directory server to accept the connection.</summary>
     public TimeSpan LdapConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -47,6 +55,7 @@ public sealed class AuthOptions : IValidatableObject
             (nameof(SessionMaxAge), SessionMaxAge, TimeSpan.FromMinutes(1), TimeSpan.FromDays(365)),
             (nameof(FailureWindow), FailureWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
             (nameof(LockoutDuration), LockoutDuration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
+            (nameof(KnownAddressMemory), KnownAddressMemory, TimeSpan.Zero, TimeSpan.FromDays(365)),
             (nameof(LdapConnectTimeout), LdapConnectTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1)),
             (nameof(LdapOperationTimeout), LdapOperationTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2)),
             (nameof(ApiTokenMaxLifetime), ApiTokenMaxLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650)),
@@ -56,6 +65,11 @@ public sealed class AuthOptions : IValidatableObject
             {
                 yield return new ValidationResult($"must be between {min:c} and {max:c}, but is {value:c}", [name]);
             }
+        }
+
+        foreach (var proxy in TrustedProxies.Where(p => !System.Net.IPAddress.TryParse(p, out _)))
+        {
+            yield return new ValidationResult($"'{proxy}' is not an IP address", [nameof(TrustedProxies)]);
         }
 
         if (SessionMaxAge < SessionIdleTimeout)

@@ -29,26 +29,39 @@ public sealed record TaskView(
     [property: Id(14)] bool OomKilled,
     [property: Id(15)] decimal Score,
     [property: Id(16)] decimal MaxScore,
-    [property: Id(17)] string? ImageDigest);
+    [property: Id(17)] string? ImageDigest,
+    [property: Id(18)] HiddenScenarios? Hidden = null);
+
+/// <summary>What a student learns of the private scenarios that ran: how many, and their points.</summary>
+[GenerateSerializer, Immutable, Alias("grader.HiddenScenarios")]
+public sealed record HiddenScenarios(
+    [property: Id(0)] int Count,
+    [property: Id(1)] decimal Points,
+    [property: Id(2)] decimal MaxPoints);
 
 public static class TaskViewRedaction
 {
-    /// <summary>What a student may see: a private step keeps its verdict and points, nothing else. The
-    /// container's logs go too when private steps ran: an app that logs its requests would reveal them.</summary>
-    public static TaskView ForStudent(this TaskView view) => view with
+    /// <summary>What a student may see.</summary>
+    public static TaskView ForStudent(this TaskView view) => view.WithoutPrivateScenarios();
+
+    /// <summary>Private scenarios appear only as a count with their points: no id, title, request, body,
+    /// mismatch or message of theirs is kept. The container's logs go too when private steps ran: an app
+    /// that logs its requests would reveal them.</summary>
+    public static TaskView WithoutPrivateScenarios(this TaskView view)
     {
-        ContainerLogs = view.Steps.Any(s => s.IsPrivate) ? null : view.ContainerLogs,
-        Steps = view.Steps.Select(s => s.IsPrivate
-            ? s with
-            {
-                Request = "(private)",
-                ResponseBody = null,
-                Mismatches = new List<Mismatch>(),
-                Message = null,
-                StatusCode = null,
-                Curl = null,
-                Captures = null,
-            }
-            : s).ToList(),
-    };
+        var hidden = view.Steps.Where(s => s.IsPrivate).ToList();
+        if (hidden.Count == 0)
+        {
+            return view;
+        }
+
+        var scored = hidden.Where(s => s.Kind == StepKind.Step).ToList();
+        return view with
+        {
+            ContainerLogs = null,
+            Steps = view.Steps.Where(s => !s.IsPrivate).ToList(),
+            Hidden = new HiddenScenarios(hidden.Select(s => s.ScenarioId).Distinct(StringComparer.Ordinal).Count(),
+                scored.Sum(s => s.Points), scored.Sum(s => s.MaxPoints)),
+        };
+    }
 }

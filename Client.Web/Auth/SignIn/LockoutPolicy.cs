@@ -51,4 +51,13 @@ public sealed record LockoutPolicy(int MaxFailures, TimeSpan Window, TimeSpan Du
     /// deleted; ThrottleStore.ForgetOldAsync applies the same rule in SQL.</summary>
     public bool IsForgotten(ThrottleState state, DateTimeOffset now) =>
         RemainingLock(state, now) is null && (state.Failures == 0 || state.WindowStartedAt is not { } started || now - started >= Window);
+
+    /// <summary>A marker that an account signed in from an address, kept until <c>LockedUntil</c>; stored
+    /// like a count so old markers are forgotten by the same rule.</summary>
+    public static ThrottleState Remembered(DateTimeOffset now, TimeSpan memory) => new(0, now, now + memory);
+
+    /// <summary>A locked account still checks the password of an attempt from an address it is known at:
+    /// the lock exists to stop guessers, who do not come from there.</summary>
+    public static bool PassesLock(ThrottleState? knownAddress, DateTimeOffset now) =>
+        knownAddress is { LockedUntil: { } until } && until > now;
 }

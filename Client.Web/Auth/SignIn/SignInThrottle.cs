@@ -10,7 +10,8 @@ public sealed record ThrottledAttempt(string AccountKey, string AddressKey, Thro
 
 /// <summary>Temporary lockout after repeated failures, counted per username and per client address
 /// (see <see cref="LockoutPolicy"/>). Usernames are counted whether or not they exist, so a lockout
-/// reveals nothing about which accounts do.</summary>
+/// reveals nothing about which accounts do. An account's lock slows guessers, not its owner: from an
+/// address the account signed in from before, the password is still checked.</summary>
 public sealed class SignInThrottle(ThrottleStore store, IOptions<AuthOptions> options, TimeProvider clock)
 {
     private readonly LockoutPolicy _accounts = new(options.Value.MaxFailuresPerAccount, options.Value.FailureWindow, options.Value.LockoutDuration);
@@ -27,6 +28,8 @@ public sealed class SignInThrottle(ThrottleStore store, IOptions<AuthOptions> op
     }
 
     public static string AddressKey(string clientAddress) => "address:" + clientAddress;
+
+    public static string KnownAddressKey(string accountKey, string clientAddress) => $"known:{accountKey}@{clientAddress}";
 
     /// <summary>Counts the attempt as a failure up front, unless the address or the username is locked.</summary>
     public async Task<ThrottledAttempt> BeginAsync(string username, string clientAddress, CancellationToken ct)
@@ -45,6 +48,12 @@ public sealed class SignInThrottle(ThrottleStore store, IOptions<AuthOptions> op
         if (username.Trim().Length > 0)
         {
             var (accountWait, accountState) = await store.UpdateAsync(accountKey, s => Begin(_accounts, s, now), ct);
+            if (accountWait is not null && await IsKnownAsync(accountKey, clientAddress, now, ct))
+            {
+                // The owner, from where they signed in before: the address limit still counts the attempt.
+                return new ThrottledAttempt(accountKey, addressKey, null, address.State, null);
+            }
+
             if (accountWait is not null)
             {
                 await store.UpdateAsync(addressKey, s => (true, _addresses.Forgive(s, address.State)), ct);
@@ -65,7 +74,15 @@ public sealed class SignInThrottle(ThrottleStore store, IOptions<AuthOptions> op
     {
         await store.ClearAsync(attempt.AccountKey, ct);
         await store.UpdateAsync(attempt.AddressKey, s => (true, _addresses.Forgive(s, attempt.Address)), ct);
+        if (options.Value.KnownAddressMemory > TimeSpan.Zero)
+        {
+            var now = clock.GetUtcNow();
+            await store.UpdateAsync(KnownAddressKey(attempt.AccountKey, attempt.AddressKey), _ => (true, LockoutPolicy.Remembered(now, options.Value.KnownAddressMemory)), ct);
+        }
     }
+
+    private async Task<bool> IsKnownAsync(string accountKey, string clientAddress, DateTimeOffset now, CancellationToken ct) =>
+        LockoutPolicy.PassesLock(await store.FindAsync(KnownAddressKey(accountKey, AddressKey(clientAddress)), ct), now);
 
     /// <summary>The password could not be checked (the directory is down): the attempt does not count.</summary>
     public async Task NotJudgedAsync(ThrottledAttempt attempt, CancellationToken ct)

@@ -46,6 +46,19 @@ public sealed class ThrottleStore(AuthDatabase database)
         return result;
     }
 
+    /// <summary>The key's state, or null when it has no row.</summary>
+    public async Task<ThrottleState?> FindAsync(string key, CancellationToken ct)
+    {
+        await using var command = database.Command("SELECT failures, window_started_at, locked_until FROM auth_throttle WHERE key = @key", ("key", key));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new ThrottleState(
+                reader.GetInt32(0),
+                reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2))
+            : null;
+    }
+
     public async Task ClearAsync(string key, CancellationToken ct)
     {
         await using var command = database.Command("DELETE FROM auth_throttle WHERE key = @key", ("key", key));

@@ -21,7 +21,10 @@ internal sealed class ExpectedCompiler(MatchOptions options, bool references = t
             JsonValueKind.String => CompileString(value, ignored),
             JsonValueKind.Number => new ExpectedNode
             {
-                Kind = NodeKind.Number, Element = value, Ignored = ignored, Number = JsonNumber.Parse(value.GetRawText()),
+                Kind = NodeKind.Number,
+                Element = value,
+                Ignored = ignored,
+                Number = JsonNumber.Parse(value.GetRawText()),
             },
             _ => new ExpectedNode { Kind = NodeKind.Literal, Element = value, Ignored = ignored },
         };
@@ -51,8 +54,12 @@ internal sealed class ExpectedCompiler(MatchOptions options, bool references = t
 
         return new ExpectedNode
         {
-            Kind = NodeKind.Object, Element = value, Ignored = ignored,
-            Keys = [.. keys], KeysUtf8 = keys.Select(ExpectedNode.Utf8).ToArray(), Children = [.. children],
+            Kind = NodeKind.Object,
+            Element = value,
+            Ignored = ignored,
+            Keys = [.. keys],
+            KeysUtf8 = keys.Select(ExpectedNode.Utf8).ToArray(),
+            Children = [.. children],
             KeyIndex = keys.Count > ExpectedNode.LinearKeySearch ? positions : null,
         };
     }
@@ -71,8 +78,13 @@ internal sealed class ExpectedCompiler(MatchOptions options, bool references = t
         var (key, itemKeys) = unordered ? (null, null) : FindAlignKey(items);
         return new ExpectedNode
         {
-            Kind = NodeKind.Array, Element = value, Ignored = ignored, Unordered = unordered,
-            Children = [.. items], AlignKey = key, ItemKeys = itemKeys,
+            Kind = NodeKind.Array,
+            Element = value,
+            Ignored = ignored,
+            Unordered = unordered,
+            Children = [.. items],
+            AlignKey = key,
+            ItemKeys = itemKeys,
         };
     }
 
@@ -131,7 +143,12 @@ internal sealed class ExpectedCompiler(MatchOptions options, bool references = t
         var literal = escaped ? text[1..] : text;
         return new ExpectedNode
         {
-            Kind = NodeKind.String, Element = value, Ignored = ignored, Text = literal, TextUtf8 = ExpectedNode.Utf8(literal), Escaped = escaped,
+            Kind = NodeKind.String,
+            Element = value,
+            Ignored = ignored,
+            Text = literal,
+            TextUtf8 = ExpectedNode.Utf8(literal),
+            Escaped = escaped,
         };
     }
 
@@ -145,8 +162,14 @@ internal sealed class ExpectedCompiler(MatchOptions options, bool references = t
         var keyword = MatcherVocabulary.ByName.GetValueOrDefault(name);
         return new ExpectedNode
         {
-            Kind = NodeKind.Matcher, Element = value, Ignored = ignored, Text = text, MatcherText = matcher, Optional = optional,
-            Keyword = keyword, Argument = argument,
+            Kind = NodeKind.Matcher,
+            Element = value,
+            Ignored = ignored,
+            Text = text,
+            MatcherText = matcher,
+            Optional = optional,
+            Keyword = keyword,
+            Argument = argument,
             Pattern = keyword is { TakesArgument: true } ? MatcherVocabulary.CompilePattern(argument) : null,
         };
     }

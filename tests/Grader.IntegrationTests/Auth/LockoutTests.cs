@@ -95,6 +95,32 @@ public sealed class LockoutTests(AuthFixture grader)
         }
     }
 
+    [Fact]
+    public async Task OwnerPassesTheLockFromAnAddressTheyHaveSignedInFromWhileGuessersStayLocked()
+    {
+        var password = $"pw-{Guid.NewGuid():N}";
+        await grader.CreateLocalUserAsync($"owner-{_run}", password, UserRole.Student);
+        // No cookies: a signed-in client would need an antiforgery token; the address is what is known.
+        var owner = grader.Client(handleCookies: false);
+        Assert.Equal(HttpStatusCode.OK, (await AuthFixture.SignInAsync(owner, $"owner-{_run}", password)).StatusCode);
+        var attacker = grader.Client();
+        for (var i = 0; i < AuthFixture.MaxFailuresPerAccount; i++)
+        {
+            await AuthFixture.SignInAsync(attacker, $"owner-{_run}", "guess-" + i);
+        }
+
+        var fromAttacker = await AuthFixture.SignInAsync(attacker, $"owner-{_run}", password);
+        var wrongFromOwner = await AuthFixture.SignInAsync(owner, $"owner-{_run}", "guess-x");
+        var fromOwner = await AuthFixture.SignInAsync(owner, $"owner-{_run}", password);
+        var fromNewAddress = await AuthFixture.SignInAsync(grader.Client(), $"owner-{_run}", password);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, fromAttacker.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongFromOwner.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, fromOwner.StatusCode);
+        // The owner's sign-in cleared the account's failures, so the lock is over for everyone.
+        Assert.Equal(HttpStatusCode.OK, fromNewAddress.StatusCode);
+    }
+
     /// <summary>Waits out the lock the way a client should: by its Retry-After, never by a fixed sleep.</summary>
     private async Task<HttpResponseMessage> SignInOnceUnlockedAsync(string username, string password)
     {

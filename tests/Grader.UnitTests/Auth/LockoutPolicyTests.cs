@@ -116,4 +116,31 @@ public class LockoutPolicyTests
         Assert.False(Policy.IsForgotten(Fail(3, T0), T0.AddMinutes(4)));
         Assert.True(Policy.IsForgotten(Fail(3, T0), T0.AddMinutes(5)));
     }
+
+    [Fact]
+    public void KnownAddressPassesTheLockUntilItIsForgotten()
+    {
+        var known = LockoutPolicy.Remembered(T0, TimeSpan.FromDays(30));
+
+        Assert.True(LockoutPolicy.PassesLock(known, T0.AddDays(29)));
+        Assert.False(LockoutPolicy.PassesLock(known, T0.AddDays(30)));
+        Assert.False(LockoutPolicy.PassesLock(null, T0));
+        Assert.False(Policy.IsForgotten(known, T0.AddDays(29)));
+        Assert.True(Policy.IsForgotten(known, T0.AddDays(30)));
+    }
+
+    [Theory]
+    [InlineData("203.0.113.9", null, "203.0.113.9")]
+    [InlineData("203.0.113.9", "198.51.100.7", "203.0.113.9")]
+    [InlineData("10.0.0.2", "198.51.100.7", "198.51.100.7")]
+    [InlineData("10.0.0.2", "6.6.6.6, 198.51.100.7", "198.51.100.7")]
+    [InlineData("10.0.0.2", "198.51.100.7, 10.0.0.3", "198.51.100.7")]
+    [InlineData("10.0.0.2", "not-an-address", "10.0.0.2")]
+    [InlineData("::ffff:10.0.0.2", "198.51.100.7", "198.51.100.7")]
+    public void BehindTrustedProxiesTheClientIsTheNearestUntrustedHop(string remote, string? forwardedFor, string expected)
+    {
+        var address = Grader.Web.Auth.Http.ClientAddress.From(System.Net.IPAddress.Parse(remote), forwardedFor, ["10.0.0.2", "10.0.0.3"]);
+
+        Assert.Equal(expected, address);
+    }
 }

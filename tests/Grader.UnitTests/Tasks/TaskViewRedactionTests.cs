@@ -7,46 +7,51 @@ public class TaskViewRedactionTests
     private static readonly DateTimeOffset At = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void PrivateStepLosesRequestResponseMismatchesAndMessage()
+    public void PrivateScenariosAppearOnlyAsACountWithTheirPoints()
     {
-        var view = View(Step("hidden", isPrivate: true, StepOutcome.Failed, points: 0.5m));
+        var view = View(Step("hidden-a", true, StepOutcome.Failed, 0.5m), Step("hidden-a", true, StepOutcome.Passed, 2, index: 1),
+            Step("hidden-b", true, StepOutcome.Timeout, 0), Step("visible", false, StepOutcome.Passed, 2));
 
-        var step = Assert.Single(view.ForStudent().Steps);
+        var redacted = view.ForStudent();
 
-        Assert.Equal("(private)", step.Request);
-        Assert.Null(step.ResponseBody);
-        Assert.Null(step.StatusCode);
-        Assert.Empty(step.Mismatches);
-        Assert.Null(step.Message);
-        Assert.Null(step.Curl);
-        Assert.Null(step.Captures);
+        Assert.Equal(new HiddenScenarios(2, 2.5m, 6), redacted.Hidden);
+        Assert.Equal(["visible"], redacted.Steps.Select(s => s.ScenarioId));
     }
 
     [Fact]
-    public void PrivateStepKeepsItsVerdictPointsAndIdentity()
+    public void NothingOfAPrivateScenarioIsEchoedToTheStudent()
     {
-        var original = Step("hidden", isPrivate: true, StepOutcome.Timeout, points: 0.5m);
+        var view = View(Step("hidden-id", true, StepOutcome.Failed, 0), Step("visible", false, StepOutcome.Failed, 0)) with
+        {
+            ContainerLogs = "INFO POST /secret body={\"token\":\"s3cret\"}",
+        };
 
-        var step = Assert.Single(View(original).ForStudent().Steps);
+        var shown = System.Text.Json.JsonSerializer.Serialize(view.ForStudent());
 
-        Assert.Equal(StepOutcome.Timeout, step.Outcome);
-        Assert.Equal(0.5m, step.Points);
-        Assert.Equal(2m, step.MaxPoints);
-        Assert.Equal((original.Attempt, original.ScenarioId, original.StepIndex, original.Title, original.IsPrivate),
-            (step.Attempt, step.ScenarioId, step.StepIndex, step.Title, step.IsPrivate));
-        Assert.Equal(original.DurationMs, step.DurationMs);
-        Assert.Equal(original.ReportedAt, step.ReportedAt);
+        Assert.DoesNotContain("hidden-id", shown);
+        Assert.DoesNotContain("/secret", shown);
+        Assert.DoesNotContain("body=", shown);
+        Assert.Contains("Title of visible", shown);
     }
 
     [Fact]
-    public void PublicStepIsUnchanged()
+    public void SetupStepsOfAPrivateScenarioCountNoPoints()
     {
-        var visible = Step("visible", isPrivate: false, StepOutcome.Failed, points: 0);
+        var setup = Step("hidden", true, StepOutcome.Passed, 0) with { Kind = StepKind.Setup, MaxPoints = 0 };
 
-        var redacted = View(visible, Step("hidden", isPrivate: true, StepOutcome.Passed, points: 2)).ForStudent();
+        var redacted = View(setup, Step("hidden", true, StepOutcome.Passed, 2, index: 0)).ForStudent();
 
-        Assert.Same(visible, redacted.Steps[0]);
-        Assert.Equal("(private)", redacted.Steps[1].Request);
+        Assert.Equal(new HiddenScenarios(1, 2, 2), redacted.Hidden);
+        Assert.Empty(redacted.Steps);
+    }
+
+    [Fact]
+    public void ViewWithoutPrivateStepsIsUnchanged()
+    {
+        var view = View(Step("visible", isPrivate: false, StepOutcome.Failed, points: 0));
+
+        Assert.Same(view, view.ForStudent());
+        Assert.Null(view.ForStudent().Hidden);
     }
 
     [Fact]
@@ -56,7 +61,8 @@ public class TaskViewRedactionTests
 
         var redacted = view.ForStudent();
 
-        Assert.Equal(view with { Steps = redacted.Steps, ContainerLogs = null }, redacted);
+        Assert.Equal(view with { Steps = redacted.Steps, ContainerLogs = null, Hidden = redacted.Hidden }, redacted);
+        Assert.Equal(4m, redacted.Score);
         Assert.Equal("GET /secret?token=1", view.Steps[1].Request);
         Assert.Single(view.Steps[1].Mismatches);
     }
@@ -69,10 +75,10 @@ public class TaskViewRedactionTests
         Assert.DoesNotContain("/secret", view.ForStudent().ContainerLogs ?? "");
     }
 
-    private static StepResult Step(string scenario, bool isPrivate, StepOutcome outcome, decimal points) => new(
+    private static StepResult Step(string scenario, bool isPrivate, StepOutcome outcome, decimal points, int index = 0) => new(
         Attempt: 1,
         ScenarioId: scenario,
-        StepIndex: 0,
+        StepIndex: index,
         Title: "Title of " + scenario,
         IsPrivate: isPrivate,
         Outcome: outcome,
