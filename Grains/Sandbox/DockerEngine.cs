@@ -204,6 +204,33 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
     public static string? ExecRefusal(string? logs) =>
         logs is { Length: < 4096 } && logs.Contains("exec format error", StringComparison.Ordinal) ? StartRefusal(logs) : null;
 
+    /// <summary>The disk the engine's image layers take, each shared layer once (<c>docker system df</c>,
+    /// which this client library does not wrap).</summary>
+    public async Task<long> ImageLayersBytesAsync(CancellationToken ct)
+    {
+        var endpoint = new Uri(_options.Endpoint);
+        using var handler = new SocketsHttpHandler();
+        var baseUri = endpoint;
+        if (endpoint.Scheme == "unix")
+        {
+            handler.ConnectCallback = async (_, token) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(endpoint.AbsolutePath), token);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            };
+            baseUri = new Uri("http://engine/");
+        }
+        else if (endpoint.Scheme == "tcp")
+        {
+            baseUri = new Uri($"http://{endpoint.Authority}/");
+        }
+
+        using var http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(2) };
+        using var df = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("v1.41/system/df", ct));
+        return df.RootElement.GetProperty("LayersSize").GetInt64();
+    }
+
     public async Task<ContainerOutcome> InspectAsync(string id, CancellationToken ct)
     {
         var state = (await _client.Containers.InspectContainerAsync(id, ct)).State;

@@ -17,9 +17,17 @@ public sealed partial class ImageCollector(DockerEngine docker, IOptions<ImageOp
     /// <summary>Records a use; the least recently used images go first.</summary>
     public void Touch(string imageId) => _used[imageId] = clock.GetUtcNow();
 
-    /// <summary>Removes the least recently used student images until the rest fit the budget. Returns what it removed.</summary>
+    /// <summary>Removes the least recently used student images until the engine's layers fit the budget.
+    /// Returns what it removed.</summary>
     public async Task<IReadOnlyList<string>> CollectAsync(CancellationToken ct)
     {
+        var budget = _options.DiskBudgetGb * 1024L * 1024L * 1024L;
+        var used = await docker.ImageLayersBytesAsync(ct);
+        if (used <= budget)
+        {
+            return [];
+        }
+
         var images = await docker.Client.Images.ListImagesAsync(new ImagesListParameters(), ct);
         var containers = await docker.Client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, ct);
         var inUse = containers.Select(c => c.ImageID).ToHashSet(StringComparer.Ordinal);
@@ -30,8 +38,13 @@ public sealed partial class ImageCollector(DockerEngine docker, IOptions<ImageOp
             return new BudgetedImage(i.ID, i.Size, lastUsed, inUse.Contains(i.ID) || now - lastUsed < Grace);
         });
         var removed = new List<string>();
-        foreach (var victim in ImageBudget.Victims(budgeted, _options.DiskBudgetGb * 1024L * 1024L * 1024L))
+        foreach (var victim in ImageBudget.RemovalOrder(budgeted))
         {
+            if (used <= budget)
+            {
+                break;
+            }
+
             try
             {
                 // Forced only to drop every tag at once; images with containers were excluded above.
@@ -39,6 +52,7 @@ public sealed partial class ImageCollector(DockerEngine docker, IOptions<ImageOp
                 _used.TryRemove(victim.Id, out _);
                 removed.Add(victim.Id);
                 LogCollected(logger, victim.Id, victim.SizeBytes / (1024 * 1024), victim.LastUsed);
+                used = await docker.ImageLayersBytesAsync(ct);
             }
             catch (Docker.DotNet.DockerApiException e)
             {

@@ -3,6 +3,7 @@ using Grader.IntegrationTests.Grading;
 using Grader.IntegrationTests.Infrastructure;
 using Grader.Sandbox;
 using Grader.Tasks;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Grader.IntegrationTests.Hostile;
 
@@ -50,6 +51,19 @@ public sealed partial class DiskBudgetTests(GraderFixture grader) : IAsyncLifeti
         Assert.Equal(1, task.Attempt);
         var images = await grader.Docker().Client.Images.ListImagesAsync(new Docker.DotNet.Models.ImagesListParameters { All = true });
         Assert.DoesNotContain(images, i => (i.RepoTags ?? []).Contains(image) || i.Size > 1024L * 1024 * 1024);
+    }
+
+    [Fact]
+    public async Task ImageBudgetCountsSharedLayersOnceAndRemovesNothingWithinIt()
+    {
+        var collector = grader.Services.GetRequiredService<ImageCollector>();
+        var images = await grader.Docker().Client.Images.ListImagesAsync(new Docker.DotNet.Models.ImagesListParameters());
+
+        var used = await grader.Docker().ImageLayersBytesAsync(CancellationToken.None);
+
+        // The student app's variants share their layers: the engine's real usage is far below the sum.
+        Assert.InRange(used, 100L * 1024 * 1024, Math.Max(images.Sum(i => i.Size) - 1, 100L * 1024 * 1024));
+        Assert.Empty(await collector.CollectAsync(CancellationToken.None));
     }
 
     [GeneratedRegex(@"wrote (?<mb>\d+) MB to (?<dir>\S+), then")]

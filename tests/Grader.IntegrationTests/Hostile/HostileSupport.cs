@@ -43,7 +43,7 @@ public static class HostileSupport
 
     public static async Task StopAsync(this GraderFixture grader, ListeningApp app)
     {
-        var stopped = grader.Transitions.WaitForAsync(app.TaskId, v => v.Status.IsTerminal(), TimeSpan.FromMinutes(1));
+        var stopped = grader.Transitions.WaitForAsync(app.TaskId, v => v.Status.IsTerminal(), TimeSpan.FromMinutes(3));
         await grader.Grains.GetGrain<ITaskGrain>(app.TaskId).CancelAsync("test");
         await stopped;
         // The runner's cleanup ends after the task is marked cancelled; wait until the runner lets go.

@@ -1,7 +1,9 @@
+using Docker.DotNet.Models;
 using Grader.Assignments;
 using Grader.IntegrationTests.Grading;
 using Grader.IntegrationTests.Infrastructure;
 using Grader.Tasks;
+using TaskSpec = Grader.Tasks.TaskSpec;
 using static Grader.IntegrationTests.Hostile.HostileSupport;
 
 namespace Grader.IntegrationTests.Hostile;
@@ -48,6 +50,62 @@ public sealed class NetworkIsolationTests(GraderFixture grader) : IAsyncLifetime
         }
     }
 
+    /// <summary>The control: on an ordinary bridge (not grader-br*) the same attack works, so the two
+    /// tests above fail if the isolation goes.</summary>
+    [Fact]
+    public async Task OnAnOrdinaryBridgeTheSameAppDoesExfiltrate()
+    {
+        var docker = grader.Docker().Client;
+        var network = $"grader-it-control-{LocalStack.RunId}";
+        var secret = Guid.NewGuid().ToString("N");
+        await docker.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = network, Internal = true });
+        var containers = new List<string>();
+        try
+        {
+            foreach (var role in new[] { "attacker", "accomplice" })
+            {
+                var created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
+                {
+                    Name = $"{network}-{role}",
+                    Image = grader.Image("neighbour"),
+                    Env = ["STUDENT_APP_MODE=neighbour", "DATABASE_HOST=nowhere"],
+                    HostConfig = new HostConfig { NetworkMode = network, CapDrop = ["ALL"], ReadonlyRootfs = true, Tmpfs = new Dictionary<string, string> { ["/tmp"] = "size=16m" } },
+                });
+                containers.Add(created.ID);
+                await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
+            }
+
+            var attacker = (await docker.Containers.InspectContainerAsync(containers[0])).NetworkSettings.Networks[network].IPAddress;
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            string scan;
+            do
+            {
+                // Until the attacker's app is up and its scan has found the accomplice.
+                await Task.Delay(200, CancellationToken.None);
+                scan = await TryGetAsync(http, $"http://{attacker}:8000/v1/scan/8000", CancellationToken.None);
+            }
+            while (!scan.Contains("\"open\":[\"", StringComparison.Ordinal) && !deadline.IsCancellationRequested);
+
+            Assert.True(scan.Contains("\"open\":[\"", StringComparison.Ordinal), $"the attacker's scan found nothing: {scan}");
+
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{attacker}:8000/v1/hello");
+            request.Headers.Add("X-Exam-Secret", secret);
+            (await http.SendAsync(request, deadline.Token)).EnsureSuccessStatusCode();
+
+            Assert.Contains(secret, await grader.Docker().ReadLogsAsync(containers[1], 1 << 20, CancellationToken.None));
+        }
+        finally
+        {
+            foreach (var id in containers)
+            {
+                await docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true });
+            }
+
+            await docker.Networks.DeleteNetworkAsync(network);
+        }
+    }
+
     [Fact]
     public async Task PrivateRequestCannotBeForwardedToTheStudentsOtherRunningTask()
     {
@@ -79,6 +137,18 @@ public sealed class NetworkIsolationTests(GraderFixture grader) : IAsyncLifetime
         finally
         {
             await grader.StopAsync(accomplice);
+        }
+    }
+
+    private static async Task<string> TryGetAsync(HttpClient http, string url, CancellationToken ct)
+    {
+        try
+        {
+            return await http.GetStringAsync(url, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException || e is TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return "";
         }
     }
 }

@@ -10,22 +10,21 @@ public class DiskBudgetTests
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void LeastRecentlyUsedImagesGoFirstUntilTheRestFit()
+    public void LeastRecentlyUsedImagesGoFirstTheLargerOfTwoEquallyOld()
     {
         var images = new[]
         {
             new BudgetedImage("new", 40, T0.AddHours(3), false),
-            new BudgetedImage("old", 40, T0, false),
+            new BudgetedImage("old-small", 10, T0, false),
+            new BudgetedImage("old-large", 90, T0, false),
             new BudgetedImage("middle", 40, T0.AddHours(1), false),
         };
 
-        var victims = ImageBudget.Victims(images, 80);
-
-        Assert.Equal(["old"], victims.Select(v => v.Id));
+        Assert.Equal(["old-large", "old-small", "middle", "new"], ImageBudget.RemovalOrder(images).Select(v => v.Id));
     }
 
     [Fact]
-    public void AnImageInUseIsNeverRemovedEvenIfTheBudgetStaysExceeded()
+    public void AnImageInUseIsNeverRemoved()
     {
         var images = new[]
         {
@@ -33,14 +32,8 @@ public class DiskBudgetTests
             new BudgetedImage("idle", 10, T0.AddHours(1), false),
         };
 
-        var victims = ImageBudget.Victims(images, 50);
-
-        Assert.Equal(["idle"], victims.Select(v => v.Id));
+        Assert.Equal(["idle"], ImageBudget.RemovalOrder(images).Select(v => v.Id));
     }
-
-    [Fact]
-    public void WithinTheBudgetNothingIsRemoved() =>
-        Assert.Empty(ImageBudget.Victims([new BudgetedImage("a", 10, T0, false)], 10));
 
     [Theory]
     [InlineData(256, "size=64m", "size=32m", 16)]
