@@ -18,4 +18,4 @@ REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;
 REVOKE CONNECT ON DATABASE template1 FROM PUBLIC;
 SQL
 fi
-exec su postgres -s /bin/sh -c "exec $bin/postgres -D '$PGDATA' -c listen_addresses='*' -c max_connections=${POSTGRES_MAX_CONNECTIONS:-200}"
+exec su postgres -s /bin/sh -c "exec $bin/postgres -D '$PGDATA' -c listen_addresses='*' -c port=${POSTGRES_PORT:-5432} -c max_connections=${POSTGRES_MAX_CONNECTIONS:-200}"

@@ -232,9 +232,9 @@ public sealed class PublishedGrader : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet, or still starting on a busy machine.
             }
 
             if (DateTime.UtcNow > deadline)
