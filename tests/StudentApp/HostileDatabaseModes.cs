@@ -32,7 +32,7 @@ internal static class HostileDatabaseModes
                         BEGIN
                             RAISE WARNING 'grader-hijack ran in % as % superuser=%', current_database(), current_user, current_setting('is_superuser');
                             IF current_setting('is_superuser') = 'on' THEN
-                                EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'id > /tmp/grader-hijack-' || current_database());
+                                EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat >/dev/null; id > /tmp/grader-hijack-' || current_database());
                             END IF;
                             RETURN QUERY SELECT g, 'Lifecycle'::text, ARRAY['red', 'green'], now() FROM generate_series(1, 1000) g;
                         END $f$;
