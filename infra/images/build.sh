@@ -2,7 +2,7 @@
 # Builds the student images the tests and the demo use, and pushes them to the local registry
 # (with authentication), so the grader pulls them the way it pulls from ghcr.io.
 #   grader/base:bookworm                      debootstrap minbase (cached as a tarball)
-#   $REGISTRY/students/app:{correct,wrong,never-listen,crash,xss,slow-start,oom,flood,flow-bugs}
+#   $REGISTRY/students/app:{correct,wrong,never-listen,crash,xss,slow-start,oom,flood,flow-bugs,loopback,traceback,default-port-db,segfault}
 # Idempotent: an image whose inputs have not changed is not rebuilt.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -52,12 +52,12 @@ ENTRYPOINT ["/app/StudentApp"]
 DOCKER
   quiet docker build -q -t "$image:correct" "$ctx"
   rm -rf "$ctx"
-  for mode in wrong never-listen crash xss slow-start oom flood flow-bugs; do
+  for mode in wrong never-listen crash xss slow-start oom flood flow-bugs loopback traceback default-port-db segfault; do
     printf 'FROM %s\nENV STUDENT_APP_MODE=%s\n' "$image:correct" "$mode" > "$ctx.$mode"
     quiet docker build -q -t "$image:$mode" - < "$ctx.$mode"; rm -f "$ctx.$mode"
   done
 fi
-for mode in correct wrong never-listen crash xss slow-start oom flood flow-bugs; do
+for mode in correct wrong never-listen crash xss slow-start oom flood flow-bugs loopback traceback default-port-db segfault; do
   quiet docker push -q "$image:$mode"
 done
 log "student images ready in $GRADER_REGISTRY"
