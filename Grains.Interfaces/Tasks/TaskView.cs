@@ -48,6 +48,9 @@ public static class TaskViewRedaction
                 StatusCode = null,
                 Curl = null,
                 Captures = null,
+                RequestHeaders = null,
+                RequestBody = null,
+                ExpectedBody = null,
             }
             : s).ToList(),
     };

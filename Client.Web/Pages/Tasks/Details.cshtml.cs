@@ -8,7 +8,10 @@ namespace Grader.Web.Pages.Tasks;
 
 /// <summary>What the task body partial shows: the task as this user may see it, and its place in line.</summary>
 /// <param name="EstimatedWait">Tasks ahead × the assignment's typical run time ÷ the cluster's slots.</param>
-public sealed record TaskBody(TaskView View, int? QueuePosition, TimeSpan? EstimatedWait, bool ShowsPrivateDetails);
+public sealed record TaskBody(TaskView View, int? QueuePosition, TimeSpan? EstimatedWait, bool ShowsPrivateDetails, ReproduceCommands? Reproduce = null);
+
+/// <summary>How a student runs the same thing on their own machine.</summary>
+public sealed record ReproduceCommands(string DockerRun, string GraderTest);
 
 /// <summary>One task, live. A student sees only their own tasks; anyone else's id is "not found".</summary>
 public sealed class DetailsModel(IGrainFactory grains, Grader.Web.Browse.ReadModelQueries queries) : PageModel
@@ -62,7 +65,10 @@ public sealed class DetailsModel(IGrainFactory grains, Grader.Web.Browse.ReadMod
 
         View = User.VisiblePart(view);
         var position = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPositionAsync(id) : null;
-        Body = new TaskBody(View, position, position is int ahead ? await EstimateWaitAsync(view, ahead) : null, User.IsStaff());
+        var assignment = await grains.GetGrain<Grader.Assignments.IAssignmentGrain>(view.Spec.AssignmentId).GetAsync();
+        var reproduce = assignment is null ? null
+            : new ReproduceCommands(Grader.Assignments.StudentEnvironment.DockerRun(assignment, view.Spec.Image), Grader.Assignments.StudentEnvironment.GraderTest(assignment));
+        Body = new TaskBody(View, position, position is int ahead ? await EstimateWaitAsync(view, ahead) : null, User.IsStaff(), reproduce);
         return true;
     }
 }

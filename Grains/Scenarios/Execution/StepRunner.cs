@@ -32,8 +32,9 @@ public sealed class StepRunner(HttpClient http, int responseCapBytes, ISqlChecks
         var request = PreparedRequest.From(step.Request, values);
         var timeout = step.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : defaultTimeout;
         var noCaptures = new Dictionary<string, JsonElement>();
+        string? expectedBody = null;
         StepRun Ended(StepOutcome outcome, StepResponse? response, List<Mismatch> mismatches, string? message, Dictionary<string, JsonElement>? captured = null) =>
-            new(outcome, request, response, mismatches, message, captured ?? noCaptures, TimeSpan.Zero, 1);
+            new(outcome, request, response, mismatches, message, captured ?? noCaptures, TimeSpan.Zero, 1, expectedBody);
 
         StepResponse response;
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct))
@@ -58,7 +59,7 @@ public sealed class StepRunner(HttpClient http, int responseCapBytes, ISqlChecks
         List<Mismatch> mismatches;
         try
         {
-            var expectedBody = string.IsNullOrEmpty(step.Expect.JsonBody) ? step.Expect.JsonBody : Variables.FillJson(step.Expect.JsonBody, values);
+            expectedBody = string.IsNullOrEmpty(step.Expect.JsonBody) ? step.Expect.JsonBody : Variables.FillJson(step.Expect.JsonBody, values);
             var expect = step.Expect with { Headers = step.Expect.Headers?.ToDictionary(h => h.Key, h => Variables.Fill(h.Value, values)) };
             mismatches = ResponseJudge.Judge(expect, expectedBody, response);
         }

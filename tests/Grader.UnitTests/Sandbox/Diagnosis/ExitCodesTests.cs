@@ -5,10 +5,10 @@ namespace Grader.UnitTests.Sandbox.Diagnosis;
 public class ExitCodesTests
 {
     [Theory]
-    [InlineData(137L, false, "was killed (SIGKILL), exit code 137")]
+    [InlineData(137L, false, "was killed (SIGKILL, exit code 137)")]
     [InlineData(137L, true, "was killed (out of memory, exit code 137)")]
-    [InlineData(139L, false, "crashed with a segmentation fault (SIGSEGV), exit code 139")]
-    [InlineData(143L, false, "was terminated (SIGTERM), exit code 143")]
+    [InlineData(139L, false, "crashed with a segmentation fault (SIGSEGV, exit code 139)")]
+    [InlineData(143L, false, "was terminated (SIGTERM, exit code 143)")]
     [InlineData(3L, false, "exited with code 3")]
     public void SignalExitCodesAreNamed(long code, bool oom, string expected)
     {
