@@ -55,7 +55,9 @@ public static class SuitesApi
             ? TypedResults.Text(yaml, YamlContentType, Encoding.UTF8)
             : TypedResults.NotFound();
 
-    /// <summary>Converts rows exported from the reference system (a JSON array) into a suite; nothing is stored.</summary>
+    /// <summary>Converts rows exported from the reference system (a JSON array or a dumpdata export) into a
+    /// suite; nothing is stored. The report (rows skipped, deliberate differences per row) leads the YAML
+    /// as comments. <c>?compare=text</c> compares bodies as JSON text, as the reference did.</summary>
     public static async Task<Results<ContentHttpResult, ValidationProblem>> ImportReferenceAsync(HttpRequest request)
     {
         var text = await ReadTextAsync(request);
@@ -64,10 +66,10 @@ public static class SuitesApi
             return Problem("rows", $"the export is larger than {MaxSuiteBytes / 1024 / 1024} MB");
         }
 
-        var import = ReferenceRowImporter.FromJson(text);
+        var import = ReferenceRowImporter.FromJson(text, exactText: request.Query["compare"] == "text");
         return import.Errors.Count > 0
             ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["rows"] = import.Errors.ToArray() }, title: "The rows were not converted.")
-            : TypedResults.Text(SuiteWriter.Write(import.Scenarios), YamlContentType, Encoding.UTF8);
+            : TypedResults.Text(ReferenceImportReport.Comments(import) + SuiteWriter.Write(import.Scenarios), YamlContentType, Encoding.UTF8);
     }
 
     public static ContentHttpResult GetSchema() => TypedResults.Text(SuiteSchema.Json, "application/schema+json", Encoding.UTF8);

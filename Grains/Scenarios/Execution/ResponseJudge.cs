@@ -53,7 +53,13 @@ public static class ResponseJudge
         using var actualBody = JsonDocument.Parse(response.Body);
         using var expected = JsonDocument.Parse(expectedBody);
         var options = new MatchOptions(expect.Match, Patterns(expect.Ignore), Patterns(expect.Unordered), expect.Tolerance);
-        mismatches.AddRange(JsonMatcher.Match(expected.RootElement, actualBody.RootElement, options));
+        var found = JsonMatcher.Match(expected.RootElement, actualBody.RootElement, options);
+        mismatches.AddRange(found);
+        if (expect.Match == MatchMode.Text && found.Count == 0)
+        {
+            NumberText.Compare(expected.RootElement, actualBody.RootElement, [], options.Ignore, mismatches);
+        }
+
         return mismatches;
     }
 
