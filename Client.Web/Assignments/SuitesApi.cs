@@ -24,6 +24,7 @@ public static class SuitesApi
         // Suites hold private scenarios: staff only. The schema is public, for editors.
         app.MapPut("/api/assignments/{id}/suite", PutAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
         app.MapGet("/api/assignments/{id}/suite", GetAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
+        app.MapGet("/api/assignments/{id}/suite/public", GetPublicAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
         app.MapPost("/api/suite-import/reference", ImportReferenceAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
         app.MapGet("/api/suite-schema.json", GetSchema).AllowAnonymous();
         return app;
@@ -53,6 +54,12 @@ public static class SuitesApi
     public static async Task<Results<ContentHttpResult, NotFound>> GetAsync(string id, IGrainFactory grains) =>
         await grains.GetGrain<IAssignmentGrain>(id).GetSuiteAsync() is { } yaml
             ? TypedResults.Text(yaml, YamlContentType, Encoding.UTF8)
+            : TypedResults.NotFound();
+
+    /// <summary>The public scenarios alone, to hand to students for <c>grader test</c>.</summary>
+    public static async Task<Results<ContentHttpResult, NotFound>> GetPublicAsync(string id, IGrainFactory grains) =>
+        await grains.GetGrain<IAssignmentGrain>(id).GetAsync() is { } assignment
+            ? TypedResults.Text(SuiteWriter.Write(assignment.ScenariosFor(includePrivate: false)), YamlContentType, Encoding.UTF8)
             : TypedResults.NotFound();
 
     /// <summary>Converts rows exported from the reference system (a JSON array or a dumpdata export) into a
