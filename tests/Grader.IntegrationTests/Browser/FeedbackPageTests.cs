@@ -80,11 +80,12 @@ public sealed partial class FeedbackPageTests(BrowserFixture grader)
         var blockers = new List<Task<TaskView>>();
         foreach (var assignment in new[] { "browser-queue-short", "browser-queue-long", "browser-queue-long", "browser-queue-long" })
         {
-            blockers.Add(SubmitAndWaitAsync(new TaskSpec($"blocker-{LocalStack.RunId}", assignment, grader.Image("never-listen"), false), v => v.Status != GradingStatus.Queued));
+            blockers.Add(await SubmitAsync(new TaskSpec($"blocker-{LocalStack.RunId}", assignment, grader.Image("never-listen"), false), v => v.Status != GradingStatus.Queued));
         }
 
         await Task.WhenAll(blockers);
-        var ahead = SubmitAndWaitAsync(new TaskSpec(user, "browser-queue-long", grader.Image("never-listen"), false), v => v.Status.IsTerminal());
+        // Stored in line before the watched task is submitted, so it is ahead of it.
+        var ahead = await SubmitAsync(new TaskSpec(user, "browser-queue-long", grader.Image("never-listen"), false), v => v.Status.IsTerminal());
         var watched = Guid.NewGuid();
         var done = grader.Transitions.WaitForAsync(watched, v => v.Status.IsTerminal(), TimeSpan.FromMinutes(2));
         await grader.Grains.GetGrain<ITaskGrain>(watched).SubmitAsync(new TaskSpec(user, "browser-queue", grader.Image("correct"), false));
@@ -116,11 +117,12 @@ public sealed partial class FeedbackPageTests(BrowserFixture grader)
         await ahead;
     }
 
-    private async Task<TaskView> SubmitAndWaitAsync(TaskSpec spec, Func<TaskView, bool> until)
+    /// <summary>Submits, and once the task is stored returns the wait for the state it should reach.</summary>
+    private async Task<Task<TaskView>> SubmitAsync(TaskSpec spec, Func<TaskView, bool> until)
     {
         var id = Guid.NewGuid();
         var reached = grader.Transitions.WaitForAsync(id, until, TimeSpan.FromMinutes(2));
         await grader.Grains.GetGrain<ITaskGrain>(id).SubmitAsync(spec);
-        return await reached;
+        return reached;
     }
 }
