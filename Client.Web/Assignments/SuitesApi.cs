@@ -24,6 +24,7 @@ public static class SuitesApi
         // Suites hold private scenarios: staff only. The schema is public, for editors.
         app.MapPut("/api/assignments/{id}/suite", PutAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
         app.MapGet("/api/assignments/{id}/suite", GetAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
+        app.MapGet("/api/assignments/{id}/suite/public", GetPublicAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
         app.MapPost("/api/suite-import/reference", ImportReferenceAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
         app.MapGet("/api/suite-schema.json", GetSchema).AllowAnonymous();
         return app;
@@ -55,7 +56,15 @@ public static class SuitesApi
             ? TypedResults.Text(yaml, YamlContentType, Encoding.UTF8)
             : TypedResults.NotFound();
 
-    /// <summary>Converts rows exported from the reference system (a JSON array) into a suite; nothing is stored.</summary>
+    /// <summary>The public scenarios alone, to hand to students for <c>grader test</c>.</summary>
+    public static async Task<Results<ContentHttpResult, NotFound>> GetPublicAsync(string id, IGrainFactory grains) =>
+        await grains.GetGrain<IAssignmentGrain>(id).GetAsync() is { } assignment
+            ? TypedResults.Text(SuiteWriter.Write(assignment.ScenariosFor(includePrivate: false)), YamlContentType, Encoding.UTF8)
+            : TypedResults.NotFound();
+
+    /// <summary>Converts rows exported from the reference system (a JSON array or a dumpdata export) into a
+    /// suite; nothing is stored. The report (rows skipped, deliberate differences per row) leads the YAML
+    /// as comments. <c>?compare=text</c> compares bodies as JSON text, as the reference did.</summary>
     public static async Task<Results<ContentHttpResult, ValidationProblem>> ImportReferenceAsync(HttpRequest request)
     {
         var text = await ReadTextAsync(request);
@@ -64,10 +73,10 @@ public static class SuitesApi
             return Problem("rows", $"the export is larger than {MaxSuiteBytes / 1024 / 1024} MB");
         }
 
-        var import = ReferenceRowImporter.FromJson(text);
+        var import = ReferenceRowImporter.FromJson(text, exactText: request.Query["compare"] == "text");
         return import.Errors.Count > 0
             ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["rows"] = import.Errors.ToArray() }, title: "The rows were not converted.")
-            : TypedResults.Text(SuiteWriter.Write(import.Scenarios), YamlContentType, Encoding.UTF8);
+            : TypedResults.Text(ReferenceImportReport.Comments(import) + SuiteWriter.Write(import.Scenarios), YamlContentType, Encoding.UTF8);
     }
 
     public static ContentHttpResult GetSchema() => TypedResults.Text(SuiteSchema.Json, "application/schema+json", Encoding.UTF8);

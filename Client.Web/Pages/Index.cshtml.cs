@@ -19,6 +19,9 @@ public sealed class IndexModel(ReadModelQueries queries, IGrainFactory grains, M
 
     public string? ImageError { get; private set; }
 
+    /// <summary>The chosen assignment, for what the grader gives the app (port, variables, database).</summary>
+    public AssignmentDefinition? Chosen { get; private set; }
+
     public async Task OnGetAsync(string? assignment, CancellationToken ct)
     {
         await LoadAsync(assignment, ct);
@@ -52,5 +55,6 @@ public sealed class IndexModel(ReadModelQueries queries, IGrainFactory grains, M
         Assignments = await queries.AssignmentsAsync(ct);
         var preferred = assignment ?? await queries.LastAssignmentAsync(User.Username(), ct);
         AssignmentId = Assignments.FirstOrDefault(a => a.Id == preferred)?.Id ?? Assignments.FirstOrDefault()?.Id;
+        Chosen = AssignmentId is null ? null : await grains.GetGrain<IAssignmentGrain>(AssignmentId).GetAsync();
     }
 }

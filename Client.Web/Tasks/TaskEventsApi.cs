@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using Grader.Queue;
 using Grader.Tasks;
 using Microsoft.AspNetCore.Http.Json;
 using Grader.Web.Auth.Http;
@@ -8,12 +9,14 @@ using Microsoft.Extensions.Options;
 namespace Grader.Web.Tasks;
 
 /// <summary>Live progress as server-sent events: one <c>task</c> event with the whole view at once and
-/// after every persisted change, until the task finishes. Works in both web modes, because changes
+/// after every persisted change, until the task finishes; while it waits, a <c>queue</c> event whenever
+/// its place in line moves. Works in both web modes, because changes
 /// arrive through an Orleans observer rather than from this process's own silo. A student gets only their
 /// own tasks, redacted; anyone else's id is "not found".</summary>
 public static class TaskEventsApi
 {
     private static readonly TimeSpan Renewal = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan QueueInterval = TimeSpan.FromSeconds(2);
 
     public static IEndpointRouteBuilder MapTaskEventsApi(this IEndpointRouteBuilder app)
     {
@@ -44,19 +47,35 @@ public static class TaskEventsApi
             context.Response.Headers["X-Accel-Buffering"] = "no";
             await WriteAsync(context, first, json.Value.SerializerOptions, ct);
             var view = first;
+            var renewAt = DateTimeOffset.UtcNow + Renewal;
+            int? position = null;
             while (!view.Status.IsTerminal())
             {
-                using var renew = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                renew.CancelAfter(Renewal);
+                // While the task waits, the place in line changes without the task changing: ask the
+                // queue every few seconds and push a "queue" event when the place moved.
+                var queued = view.Status == GradingStatus.Queued;
+                using var wake = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                wake.CancelAfter(queued ? QueueInterval : Renewal);
                 try
                 {
-                    view = await changes.Reader.ReadAsync(renew.Token);
+                    view = await changes.Reader.ReadAsync(wake.Token);
                     await WriteAsync(context, view, json.Value.SerializerOptions, ct);
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
-                    await grain.SubscribeAsync(reference);
-                    await context.Response.WriteAsync(": still here\n\n", ct);
+                    if (queued && await grains.GetGrain<ITaskQueueGrain>(0).GetPositionAsync(id) is int now && now != position)
+                    {
+                        position = now;
+                        await context.Response.WriteAsync($"event: queue\ndata: {{\"position\":{now}}}\n\n", ct);
+                        await context.Response.Body.FlushAsync(ct);
+                    }
+
+                    if (DateTimeOffset.UtcNow >= renewAt)
+                    {
+                        renewAt = DateTimeOffset.UtcNow + Renewal;
+                        await grain.SubscribeAsync(reference);
+                        await context.Response.WriteAsync(": still here\n\n", ct);
+                    }
                 }
             }
         }

@@ -6,6 +6,9 @@ public enum MatchMode
     Exact,
     /// <summary>Like exact, but the actual body may carry extra object keys.</summary>
     Lenient,
+    /// <summary>Like exact, and the JSON text must also be the same once keys are sorted: numbers must be
+    /// written the same way (1 and 1.0 differ), as the reference system compared.</summary>
+    Text,
 }
 
 /// <summary>A scenario: setup steps, scored steps and teardown steps, run in that order with one set of

@@ -47,6 +47,9 @@ public sealed record Mismatch(
 /// <param name="Request">The request line, e.g. <c>POST /v1/items</c>, with variables filled in.</param>
 /// <param name="Curl">The request as a curl command a student can paste, against localhost.</param>
 /// <param name="Captures">Variables this step captured, as JSON text.</param>
+/// <param name="RequestHeaders">The headers the step sent, one <c>Name: value</c> a line (Content-Type included).</param>
+/// <param name="RequestBody">The body the step sent, variables filled in.</param>
+/// <param name="ExpectedBody">The expected body with its matchers (kept for steps that did not pass), for the side-by-side diff.</param>
 [GenerateSerializer, Immutable, Alias("grader.StepResult")]
 public sealed record StepResult(
     [property: Id(0)] int Attempt,
@@ -66,7 +69,10 @@ public sealed record StepResult(
     [property: Id(14)] DateTimeOffset ReportedAt,
     [property: Id(15)] StepKind Kind = StepKind.Step,
     [property: Id(16)] string? Curl = null,
-    [property: Id(17)] IReadOnlyDictionary<string, string>? Captures = null)
+    [property: Id(17)] IReadOnlyDictionary<string, string>? Captures = null,
+    [property: Id(18)] string? RequestHeaders = null,
+    [property: Id(19)] string? RequestBody = null,
+    [property: Id(20)] string? ExpectedBody = null)
 {
     public bool SameStepAs(StepResult other) =>
         Attempt == other.Attempt && ScenarioId == other.ScenarioId && Kind == other.Kind && StepIndex == other.StepIndex;

@@ -1,5 +1,6 @@
 using Grader.Assignments;
 using Grader.Sandbox;
+using Grader.Sandbox.Diagnosis;
 using Grader.Tasks;
 using Grader.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -66,7 +67,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
             await PhaseAsync("probing", $"port {assignment.Port}{(assignment.HealthPath is null ? "" : ", " + assignment.HealthPath)}");
             var probe = await GraderTelemetry.Timed("probe", host, () => services.CreateProbe().WaitAsync(container.IpAddress, assignment.Port, assignment.HealthPath,
                 TimeSpan.FromSeconds(assignment.StartupTimeoutSeconds),
-                async token => (await services.Docker.InspectAsync(container.Id, token)).Running, ct));
+                new DockerContainerWatch(services.Docker, container.Id, services.Options.LogLimitBytes), ct));
             if (probe.Readiness != Readiness.Ready)
             {
                 report = await NotReadyReportAsync(container.Id, probe, digest, ct);
@@ -152,6 +153,8 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         }
     }
 
+    /// <summary>The verdict's first line names the cause from evidence (a fatal error in the output, the
+    /// socket table, the exit code); the lines after it are the excerpt of the output that shows it.</summary>
     private async Task<AttemptReport> NotReadyReportAsync(string containerId, ProbeResult probe, string? digest, CancellationToken ct)
     {
         var outcome = await services.Docker.InspectAsync(containerId, ct);
@@ -161,17 +164,24 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
             return new AttemptReport(AttemptEnd.ImageRefused, refusal, logs, outcome.ExitCode, false, digest);
         }
 
+        var port = work.Assignment.Port;
+        var fatal = probe.Fatal ?? FatalLogScanner.Find(logs);
+        string Evidence(string sentence) => fatal is null ? sentence : $"{fatal.Headline}\n{sentence} From its output:\n{fatal.Excerpt}";
         if (probe.Readiness == Readiness.Exited || !outcome.Running)
         {
-            var oom = outcome.OomKilled ? " It was killed for using more memory than allowed." : "";
             return new AttemptReport(AttemptEnd.Crashed,
-                $"The app exited with code {outcome.ExitCode} before it answered on port {work.Assignment.Port}.{oom}",
+                Evidence($"The app {ExitCodes.Describe(outcome.ExitCode, outcome.OomKilled)} before it answered on port {port}."),
                 logs, outcome.ExitCode, outcome.OomKilled, digest);
         }
 
-        return new AttemptReport(AttemptEnd.NotReady,
-            $"The app did not become ready within {work.Assignment.StartupTimeoutSeconds} s ({probe.Detail}). Does it listen on 0.0.0.0:{work.Assignment.Port}?",
-            logs, null, false, digest);
+        var seconds = probe.Elapsed.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+        var message = probe.Readiness switch
+        {
+            Readiness.FatalError => Evidence($"The app printed a fatal error ({fatal!.Kind}) and never answered on port {port}; the grader stopped waiting after {seconds} s."),
+            Readiness.ListensElsewhere => $"{probe.Detail} (seen after {seconds} s)",
+            _ => Evidence($"The app did not become ready within {work.Assignment.StartupTimeoutSeconds} s ({probe.Detail}). Does it listen on 0.0.0.0:{port}?"),
+        };
+        return new AttemptReport(AttemptEnd.NotReady, message, logs, null, false, digest);
     }
 
     private async Task<string?> LogsAsync(string containerId, CancellationToken ct)

@@ -15,4 +15,5 @@ public sealed record ContainerSpec(
 public sealed record StartedContainer(string Id, string IpAddress);
 
 /// <summary>How a container stands after (or while) the app runs.</summary>
-public sealed record ContainerOutcome(bool Running, long? ExitCode, bool OomKilled, string? Error);
+/// <param name="Pid">The main process's pid as the host sees it, while it runs (for its socket table).</param>
+public sealed record ContainerOutcome(bool Running, long? ExitCode, bool OomKilled, string? Error, int? Pid = null);

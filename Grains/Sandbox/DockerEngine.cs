@@ -234,7 +234,8 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
     public async Task<ContainerOutcome> InspectAsync(string id, CancellationToken ct)
     {
         var state = (await _client.Containers.InspectContainerAsync(id, ct)).State;
-        return new ContainerOutcome(state.Running, state.Running ? null : state.ExitCode, state.OOMKilled, string.IsNullOrEmpty(state.Error) ? null : state.Error);
+        return new ContainerOutcome(state.Running, state.Running ? null : state.ExitCode, state.OOMKilled, string.IsNullOrEmpty(state.Error) ? null : state.Error,
+            state.Running && state.Pid > 0 ? (int)state.Pid : null);
     }
 
     /// <summary>The last <paramref name="limitBytes"/> of stdout and stderr, interleaved as written.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Grader.Sandbox.Diagnosis;
 
 namespace Grader.Sandbox;
 
@@ -10,31 +11,64 @@ public enum Readiness
     TimedOut,
     /// <summary>The container exited first.</summary>
     Exited,
+    /// <summary>The socket table shows the app listening where the grader cannot reach it.</summary>
+    ListensElsewhere,
+    /// <summary>The output shows the app died (a traceback, an unhandled exception) though the container lives on.</summary>
+    FatalError,
 }
 
-public sealed record ProbeResult(Readiness Readiness, TimeSpan Elapsed, string Detail);
+/// <param name="Fatal">The fatal error found in the output, for <see cref="Readiness.FatalError"/>.</param>
+public sealed record ProbeResult(Readiness Readiness, TimeSpan Elapsed, string Detail, FatalError? Fatal = null);
 
 /// <summary>Waits until the app answers: a TCP connect to its port, then (if the assignment has one) a
 /// health path that returns a non-5xx status. It retries with a growing back-off and gives up at the
-/// startup timeout or as soon as the container exits. There is no fixed wait.</summary>
+/// startup timeout or as soon as the container exits. There is no fixed wait. Meanwhile it watches the
+/// container for evidence that waiting is pointless: a listener on loopback or on another port (from the
+/// socket table, checked every round), or a fatal error in the output (checked a few times a second).</summary>
 public sealed class ReadinessProbe(HttpClient http)
 {
     // Connecting to a closed port costs microseconds; a short cap keeps the wait after "ready" small.
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(100);
 
-    public async Task<ProbeResult> WaitAsync(string ip, int port, string? healthPath, TimeSpan timeout,
-        Func<CancellationToken, Task<bool>> isRunning, CancellationToken ct)
+    private static readonly TimeSpan LogInterval = TimeSpan.FromMilliseconds(300);
+
+    public async Task<ProbeResult> WaitAsync(string ip, int port, string? healthPath, TimeSpan timeout, IContainerWatch watch, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var delay = FirstDelay;
         var lastProblem = "no connection yet";
+        TimeSpan? logsReadAt = null;
+        TimeSpan? wrongSince = null;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            if (!await isRunning(ct))
+            var state = await watch.InspectAsync(ct);
+            if (!state.Running)
             {
                 return new ProbeResult(Readiness.Exited, clock.Elapsed, "the container exited before it answered");
+            }
+
+            if (state.Pid is int pid && watch.Listeners(pid) is { } listeners && ListenerDiagnosis.Diagnose(listeners, port) is var (message, definitive))
+            {
+                wrongSince ??= clock.Elapsed;
+                if (definitive || clock.Elapsed - wrongSince >= ListenerDiagnosis.WrongPortGrace)
+                {
+                    return new ProbeResult(Readiness.ListensElsewhere, clock.Elapsed, message);
+                }
+            }
+            else
+            {
+                wrongSince = null;
+            }
+
+            if (logsReadAt is null || clock.Elapsed - logsReadAt >= LogInterval)
+            {
+                logsReadAt = clock.Elapsed;
+                if (FatalLogScanner.Find(await watch.ReadLogsAsync(ct)) is { } fatal)
+                {
+                    return new ProbeResult(Readiness.FatalError, clock.Elapsed, fatal.Headline, fatal);
+                }
             }
 
             var remaining = timeout - clock.Elapsed;

@@ -76,8 +76,15 @@ public sealed class ScenarioExecutor(HttpClient http, int responseLimitBytes, IS
         var shownBody = body is not null && body.Length > responseLimitBytes ? body[..responseLimitBytes] + $"… ({body.Length} chars)" : body;
         var curl = run.Outcome == StepOutcome.Passed ? null : CurlCommand.For(run.Request, displayBase ?? new Uri("http://localhost:8000/"));
         var captures = run.Captured.Count == 0 ? null : run.Captured.ToDictionary(c => c.Key, c => c.Value.GetRawText());
+        var headers = run.Request.Headers.Select(h => $"{h.Key}: {h.Value}")
+            .Concat(run.Request.Body is null ? [] : [$"Content-Type: {run.Request.ContentType}"]).ToList();
         return context.Result(kind, index, step, run.Outcome, run.Request.Line, run.Response?.Status, shownBody, run.Mismatches, run.Message,
-            run.Elapsed, curl, captures);
+            run.Elapsed, curl, captures) with
+        {
+            RequestHeaders = headers.Count == 0 ? null : string.Join('\n', headers),
+            RequestBody = run.Request.Body,
+            ExpectedBody = run.Outcome == StepOutcome.Passed ? null : run.ExpectedBody,
+        };
     }
 
     private static string Label(StepKind kind, int index, ScenarioStep step) =>

@@ -7,7 +7,7 @@
 # Idempotent: an image whose inputs have not changed is not rebuilt.
 set -euo pipefail
 # Every mode of tests/StudentApp gets its own tag; add a new mode here once.
-modes=(correct wrong never-listen crash xss slow-start oom flood flow-bugs disk-fill neighbour sql-hijack db-fill no-timeout pg-flood template-hold slow-requests)
+modes=(correct wrong never-listen crash xss slow-start oom flood flow-bugs disk-fill neighbour sql-hijack db-fill no-timeout pg-flood template-hold slow-requests loopback traceback default-port-db segfault)
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 eval "$("$repo/infra/stack.sh" env)"

@@ -6,6 +6,8 @@ using Npgsql;
 // flow-bugs (one bug in the item life cycle, chosen by FLOW_BUG: post, get, sql-row, delete, gone, sql-no-row),
 // slow-requests (correct, but every request first waits REQUEST_DELAY_MS, as an app waiting on I/O would).
 // and hostile ones (HostileModes.cs: disk-fill, neighbour; HostileDatabaseModes.cs: the database attacks).
+// loopback (serves on 127.0.0.1 only), traceback (a Python app dead at import under a live --reload supervisor),
+// default-port-db (connects to DATABASE_HOST on 5432, ignoring DATABASE_PORT), segfault (dies of SIGSEGV).
 var mode = Environment.GetEnvironmentVariable("STUDENT_APP_MODE") ?? "correct";
 Console.WriteLine($"student app starting in mode '{mode}'");
 switch (mode)
@@ -42,13 +44,49 @@ switch (mode)
     case "disk-fill":
         StudentApp.HostileModes.FillDisk();
         break;
+    case "traceback":
+        Console.WriteLine("INFO:     Will watch for changes in these directories: ['/app']");
+        Console.WriteLine("INFO:     Started reloader process [1] using WatchFiles");
+        Console.Error.WriteLine("""
+            Traceback (most recent call last):
+              File "/app/main.py", line 4, in <module>
+                settings = Settings()
+              File "/usr/local/lib/python3.12/site-packages/pydantic_settings/main.py", line 167, in __init__
+                super().__init__(**__pydantic_self__._settings_build_values(values))
+            pydantic_core._pydantic_core.ValidationError: 1 validation error for Settings
+            NAME
+              Field required [type=missing, input_value={}, input_type=dict]
+            """);
+        await Task.Delay(Timeout.Infinite);
+        return 0;
+    case "default-port-db":
+        // Unhandled on purpose: the driver's own error is what the student needs to see.
+        await using (var wrongPort = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
+        {
+            Host = Environment.GetEnvironmentVariable("DATABASE_HOST"),
+            Database = Environment.GetEnvironmentVariable("DATABASE_NAME"),
+            Username = Environment.GetEnvironmentVariable("DATABASE_USER"),
+            Password = Environment.GetEnvironmentVariable("DATABASE_PASSWORD"),
+            Timeout = 5,
+        }.ConnectionString))
+        {
+            await wrongPort.OpenAsync();
+        }
+
+        break;
+    case "segfault":
+        Console.WriteLine("about to dereference a wild pointer");
+        // The runtime turns SIGSEGV into an exception or an abort; give the signal back to the kernel.
+        _ = Native.signal(11, 0);
+        System.Runtime.InteropServices.Marshal.WriteInt32(0x10, 1);
+        return 0;
     case "slow-start":
         await Task.Delay(TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("START_DELAY_SECONDS") ?? "3", CultureInfo.InvariantCulture)));
         break;
 }
 
 var builder = WebApplication.CreateSlimBuilder(args);
-builder.WebHost.UseUrls($"http://0.0.0.0:{Environment.GetEnvironmentVariable("PORT") ?? "8000"}");
+builder.WebHost.UseUrls($"http://{(mode == "loopback" ? "127.0.0.1" : "0.0.0.0")}:{Environment.GetEnvironmentVariable("PORT") ?? "8000"}");
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var connectionString = new NpgsqlConnectionStringBuilder
 {
@@ -80,6 +118,11 @@ if (mode == "slow-requests")
         await Task.Delay(delay, context.RequestAborted);
         await next(context);
     });
+}
+
+if (mode == "loopback")
+{
+    app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine($"listening on 127.0.0.1 since {DateTimeOffset.UtcNow:O}"));
 }
 
 var wrong = mode == "wrong";
@@ -236,3 +279,9 @@ static Dictionary<string, object?> Item(NpgsqlDataReader r) => new()
 };
 
 internal sealed record NewItem(string Name, string[]? Tags);
+
+internal static partial class Native
+{
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "signal")]
+    internal static partial nint signal(int signum, nint handler);
+}

@@ -9,7 +9,10 @@ namespace Grader.Web.Pages.Tasks;
 /// <summary>What the task body partial shows: the task as this user may see it, and its place in line.</summary>
 /// <param name="EstimatedWait">From the rate the queue has been draining; before anything was measured,
 /// tasks ahead × the assignment's typical run time ÷ the cluster's slots.</param>
-public sealed record TaskBody(TaskView View, int? QueuePosition, TimeSpan? EstimatedWait, bool ShowsPrivateDetails);
+public sealed record TaskBody(TaskView View, int? QueuePosition, TimeSpan? EstimatedWait, bool ShowsPrivateDetails, ReproduceCommands? Reproduce = null);
+
+/// <summary>How a student runs the same thing on their own machine.</summary>
+public sealed record ReproduceCommands(string DockerRun, string GraderTest);
 
 /// <summary>One task, live. A student sees only their own tasks; anyone else's id is "not found".</summary>
 public sealed class DetailsModel(IGrainFactory grains, Grader.Web.Browse.ReadModelQueries queries) : PageModel
@@ -69,7 +72,10 @@ public sealed class DetailsModel(IGrainFactory grains, Grader.Web.Browse.ReadMod
             { Ahead: var ahead } => await EstimateWaitAsync(view, ahead),
             null => null,
         };
-        Body = new TaskBody(View, place?.Ahead, wait, User.IsStaff());
+        var assignment = await grains.GetGrain<Grader.Assignments.IAssignmentGrain>(view.Spec.AssignmentId).GetAsync();
+        var reproduce = assignment is null ? null
+            : new ReproduceCommands(Grader.Assignments.StudentEnvironment.DockerRun(assignment, view.Spec.Image), Grader.Assignments.StudentEnvironment.GraderTest(assignment));
+        Body = new TaskBody(View, place?.Ahead, wait, User.IsStaff(), reproduce);
         return true;
     }
 }

@@ -12,4 +12,5 @@ public sealed record StepRun(
     string? Message,
     Dictionary<string, JsonElement> Captured,
     TimeSpan Elapsed,
-    int Tries);
+    int Tries,
+    string? ExpectedBody = null);

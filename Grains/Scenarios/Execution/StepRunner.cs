@@ -37,8 +37,9 @@ public sealed class StepRunner(HttpClient http, int responseCapBytes, ISqlChecks
         var request = PreparedRequest.From(step.Request, values);
         var timeout = step.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : defaultTimeout;
         var noCaptures = new Dictionary<string, JsonElement>();
+        string? expectedBody = null;
         StepRun Ended(StepOutcome outcome, StepResponse? response, List<Mismatch> mismatches, string? message, Dictionary<string, JsonElement>? captured = null) =>
-            new(outcome, request, response, mismatches, message, captured ?? noCaptures, TimeSpan.Zero, 1);
+            new(outcome, request, response, mismatches, message, captured ?? noCaptures, TimeSpan.Zero, 1, expectedBody);
 
         StepResponse response;
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct))

@@ -7,17 +7,26 @@ using Grader.Assignments;
 namespace Grader.Scenarios.Import;
 
 /// <summary>Result of an import: the scenarios, or what is wrong with which row.</summary>
-public sealed record ReferenceImport(IReadOnlyList<Scenario> Scenarios, IReadOnlyList<string> Errors);
+/// <param name="SkippedRows">Rows of other models in a full dumpdata export, by model name.</param>
+/// <param name="Notes">Per row, where grading here deliberately differs from the reference, or how a
+/// reference quirk was reproduced.</param>
+public sealed record ReferenceImport(IReadOnlyList<Scenario> Scenarios, IReadOnlyList<string> Errors,
+    IReadOnlyDictionary<string, int>? SkippedRows = null, IReadOnlyList<string>? Notes = null);
 
 /// <summary>Turns the reference system's scenario rows, exported as JSON, into one-step scenarios that
-/// grade the same way: exact body after dropping the top-level ignored keys, and the status code.
-/// Accepts a plain array of rows or Django's dumpdata form (<c>{"pk": 1, "fields": {...}}</c>).</summary>
+/// grade the same way: exact body after dropping the top-level ignored keys from the actual body, and the
+/// status code. Accepts a plain array of rows or a real Django <c>dumpdata</c> export
+/// (<c>{"model": "tester.scenario", "pk": 1, "fields": {...}}</c>), whose other models are skipped.</summary>
 public static class ReferenceRowImporter
 {
+    // The reference's model spells its foreign key "assigment"; both spellings are accepted.
     private static readonly HashSet<string> Fields =
-        ["url", "method", "body", "status_code", "response", "ignored_properties", "priority", "is_public", "id", "pk", "name", "title", "assignment"];
+        ["url", "method", "body", "status_code", "response", "ignored_properties", "priority", "is_public", "id", "pk", "name", "title",
+         "assignment", "assigment", "created_at", "updated_at"];
 
-    public static ReferenceImport FromJson(string json)
+    /// <param name="exactText">Compare bodies as the reference did, as JSON text (so 1 and 1.0 differ),
+    /// instead of by value.</param>
+    public static ReferenceImport FromJson(string json, bool exactText = false)
     {
         JsonNode? root;
         try
@@ -36,6 +45,9 @@ public static class ReferenceRowImporter
 
         var scenarios = new List<Scenario>();
         var errors = new List<string>();
+        var notes = new List<string>();
+        var skipped = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var nullPriority = new List<(int Index, string Label)>();
         for (var i = 0; i < rows.Count; i++)
         {
             if (rows[i] is not JsonObject entry)
@@ -44,26 +56,61 @@ public static class ReferenceRowImporter
                 continue;
             }
 
+            if (entry["model"] is JsonValue model && model.GetValueKind() == JsonValueKind.String
+                && !model.GetValue<string>().EndsWith(".scenario", StringComparison.OrdinalIgnoreCase))
+            {
+                skipped[model.GetValue<string>()] = skipped.GetValueOrDefault(model.GetValue<string>()) + 1;
+                continue;
+            }
+
+            var dumpdata = entry["fields"] is JsonObject;
             var row = entry["fields"] as JsonObject ?? entry;
             var pk = entry["pk"] ?? row["pk"] ?? row["id"];
+            var label = $"row {i + 1}{(pk is null ? "" : $" (pk {pk.ToJsonString()})")}";
             var rowErrors = new List<string>();
-            var scenario = FromRow(row, pk, i, rowErrors);
-            errors.AddRange(rowErrors.Select(e => $"row {i + 1}{(pk is null ? "" : $" (pk {pk.ToJsonString()})")}: {e}"));
+            var rowNotes = new List<string>();
+            var scenario = FromRow(row, pk, i, dumpdata, exactText, rowErrors, rowNotes);
+            errors.AddRange(rowErrors.Select(e => $"{label}: {e}"));
+            notes.AddRange(rowNotes.Select(n => $"{label}: {n}"));
             if (scenario is not null)
             {
+                if (row["priority"] is null && row.ContainsKey("priority"))
+                {
+                    nullPriority.Add((scenarios.Count, label));
+                }
+
                 scenarios.Add(scenario);
             }
         }
 
+        RunNullPrioritiesFirst(scenarios, nullPriority, notes);
         foreach (var duplicate in scenarios.GroupBy(s => s.Id).Where(g => g.Count() > 1))
         {
             errors.Add($"scenario id '{duplicate.Key}' is used by {duplicate.Count()} rows");
         }
 
-        return new ReferenceImport(scenarios, errors);
+        return new ReferenceImport(scenarios, errors, skipped, notes);
     }
 
-    private static Scenario? FromRow(JsonObject row, JsonNode? pk, int index, List<string> errors)
+    /// <summary>The reference orders by <c>order_by("-priority")</c>, and PostgreSQL sorts NULL above every
+    /// value in a descending order: such rows ran first. Here they get a priority above all others.</summary>
+    private static void RunNullPrioritiesFirst(List<Scenario> scenarios, List<(int Index, string Label)> nullPriority, List<string> notes)
+    {
+        if (nullPriority.Count == 0)
+        {
+            return;
+        }
+
+        var nulls = nullPriority.Select(n => n.Index).ToHashSet();
+        var top = scenarios.Where((_, i) => !nulls.Contains(i)).Select(s => s.Priority).DefaultIfEmpty(0).Max() + 1;
+        foreach (var (index, label) in nullPriority)
+        {
+            scenarios[index] = scenarios[index] with { Priority = top };
+            notes.Add($"{label}: priority is NULL; the reference (ORDER BY priority DESC on PostgreSQL) ran it before every other row, so it gets priority {top}");
+        }
+    }
+
+    private static Scenario? FromRow(JsonObject row, JsonNode? pk, int index, bool nativeJson, bool exactText, List<string> errors, List<string> notes)
     {
         foreach (var unknown in row.Select(p => p.Key).Where(k => !Fields.Contains(k)))
         {
@@ -85,10 +132,39 @@ public static class ReferenceRowImporter
         var isPublic = row["is_public"] is not { } flag || (flag.GetValueKind() is JsonValueKind.True or JsonValueKind.False
             ? flag.GetValue<bool>()
             : Fail(errors, "'is_public' must be true or false"));
-        var request = new StepRequest(method, PathOf(url), Body(row["body"], "body", errors));
-        var expected = Body(row["response"], "response", errors);
-        var expect = new StepExpectation(new List<int> { status }, expected is null ? null : EscapeMatchers(expected), IgnoredPaths(row["ignored_properties"], errors));
+        var request = new StepRequest(method, PathOf(url), Body(row["body"], "body", nativeJson, notes));
+        var expected = Body(row["response"], "response", nativeJson, notes);
+        var ignored = IgnoredPaths(row["ignored_properties"], errors);
+        NoteIgnoredKeysInExpected(expected, row["ignored_properties"], notes);
+        if (exactText)
+        {
+            notes.Add("compared as JSON text, as the reference did (numbers must be written the same way)");
+        }
+
+        var expect = new StepExpectation(new List<int> { status }, expected is null ? null : EscapeMatchers(expected), ignored.Paths,
+            exactText ? MatchMode.Text : MatchMode.Exact);
         return new Scenario(id, title, isPublic, priority, new List<ScenarioStep> { new(request, expect) });
+    }
+
+    /// <summary>The reference removed ignored keys from the actual body only, so a row whose expected
+    /// body still holds one could never pass there. Here the key is ignored on both sides.</summary>
+    private static void NoteIgnoredKeysInExpected(string? expected, JsonNode? ignoredNode, List<string> notes)
+    {
+        if (expected is null || JsonNode.Parse(expected) is not JsonObject body)
+        {
+            return;
+        }
+
+        var names = ignoredNode switch
+        {
+            JsonArray array => array.Where(n => n?.GetValueKind() == JsonValueKind.String).Select(n => n!.GetValue<string>()),
+            JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>().Split(',', StringSplitOptions.TrimEntries),
+            _ => [],
+        };
+        foreach (var name in names.Where(body.ContainsKey))
+        {
+            notes.Add($"the expected body holds the ignored key '{name}'; the reference removed it from the actual body only, so this row always failed there; here '{name}' is ignored on both sides");
+        }
     }
 
     /// <summary>Only the path and query are used: the grader addresses the student's container itself.</summary>
@@ -102,34 +178,36 @@ public static class ReferenceRowImporter
         return url.StartsWith('/') ? url : "/" + url;
     }
 
-    /// <summary>A JSON field may hold the value itself or a string that holds JSON (as text columns do).</summary>
-    private static string? Body(JsonNode? node, string field, List<string> errors)
+    /// <summary>In a dumpdata export a JSON field holds the value itself, so a string is a JSON string
+    /// (<c>"response": "Hello"</c>). In a plain export a string may hold JSON text (as text columns do);
+    /// one that is not JSON is taken as a JSON string, with a note.</summary>
+    private static string? Body(JsonNode? node, string field, bool nativeJson, List<string> notes)
     {
         if (node is null)
         {
             return null;
         }
 
-        if (node.GetValueKind() == JsonValueKind.String)
+        if (node.GetValueKind() != JsonValueKind.String || nativeJson)
         {
-            var text = node.GetValue<string>();
-            if (text.Trim().Length == 0)
-            {
-                return null;
-            }
-
-            try
-            {
-                return JsonNode.Parse(text)?.ToJsonString() ?? "null";
-            }
-            catch (JsonException)
-            {
-                errors.Add($"'{field}' is a string that is not JSON");
-                return null;
-            }
+            return node.ToJsonString();
         }
 
-        return node.ToJsonString();
+        var text = node.GetValue<string>();
+        if (text.Trim().Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(text)?.ToJsonString() ?? "null";
+        }
+        catch (JsonException)
+        {
+            notes.Add($"'{field}' is text that is not JSON; it is taken as the JSON string {node.ToJsonString()}");
+            return node.ToJsonString();
+        }
     }
 
     /// <summary>The reference system compared literally: a text such as "#1 pick" must stay text here,
@@ -149,14 +227,14 @@ public static class ReferenceRowImporter
         _ => node?.DeepClone(),
     };
 
-    /// <summary>The reference system removed these keys from the top level of both bodies.</summary>
-    private static List<string>? IgnoredPaths(JsonNode? node, List<string> errors)
+    /// <summary>Top-level key names, as paths the matcher skips.</summary>
+    private static (List<string>? Paths, bool Ok) IgnoredPaths(JsonNode? node, List<string> errors)
     {
         IEnumerable<string> names;
         switch (node)
         {
             case null:
-                return null;
+                return (null, true);
             case JsonArray array:
                 names = array.Select(n => n?.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : Fail<string>(errors, "'ignored_properties' must list names"));
                 break;
@@ -165,11 +243,11 @@ public static class ReferenceRowImporter
                 break;
             default:
                 errors.Add("'ignored_properties' must be a list of names");
-                return null;
+                return (null, false);
         }
 
         var paths = names.Where(n => n.Length > 0).Select(n => JsonPathPattern.Render([PathSegment.Property(n)])).ToList();
-        return paths.Count == 0 ? null : paths;
+        return (paths.Count == 0 ? null : paths, true);
     }
 
     private static string? Text(JsonObject row, string field, List<string> errors) => row[field] switch

@@ -160,7 +160,8 @@ internal static class StepParser
         {
             null or "exact" => MatchMode.Exact,
             "lenient" => MatchMode.Lenient,
-            var other => Report(report, fields.At("match"), $"match '{other}' must be 'exact' or 'lenient'", MatchMode.Exact),
+            "text" => MatchMode.Text,
+            var other => Report(report, fields.At("match"), $"match '{other}' must be 'exact', 'lenient' or 'text'", MatchMode.Exact),
         };
 
     internal static List<string>? Paths(MappingFields fields, string key, SuiteReport report)

@@ -254,10 +254,10 @@ public static class SuiteWriter
 
     private static void MatchOptions(IEmitter emitter, MatchMode match, IReadOnlyList<string>? ignore)
     {
-        if (match == MatchMode.Lenient)
+        if (match != MatchMode.Exact)
         {
             Key(emitter, "match");
-            Plain(emitter, "lenient");
+            Plain(emitter, match.ToString().ToLowerInvariant());
         }
 
         TextList(emitter, "ignore", ignore);

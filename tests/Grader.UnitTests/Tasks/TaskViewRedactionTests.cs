@@ -92,7 +92,10 @@ public class TaskViewRedactionTests
         DurationMs: 12.5,
         ReportedAt: At,
         Curl: isPrivate ? "curl -i 'http://localhost:8000/secret?token=1'" : "curl -i 'http://localhost:8000/items'",
-        Captures: new Dictionary<string, string> { ["token"] = "\"s3cret\"" });
+        Captures: new Dictionary<string, string> { ["token"] = "\"s3cret\"" },
+        RequestHeaders: "X-Token: s3cret",
+        RequestBody: """{"token":"s3cret"}""",
+        ExpectedBody: """{"secret":false}""");
 
     private static TaskView View(params StepResult[] steps) => new(
         Guid.NewGuid(),

@@ -74,9 +74,9 @@ public class ReferenceRowImporterTests
             "row 1 (pk 1): 'url' is required",
             "row 2 (pk 2): unknown field 'colour'",
             "row 2 (pk 2): 'status_code' must be a whole number",
-            "row 2 (pk 2): 'body' is a string that is not JSON",
             "row 3: must be an object",
         ], import.Errors);
+        Assert.Equal(["row 2 (pk 2): 'body' is text that is not JSON; it is taken as the JSON string \"{not json\""], import.Notes!);
     }
 
     [Fact]

@@ -277,7 +277,7 @@ public class SuiteParserTests
             "items.yaml:6:39: {{nope}} is used in step 1 of scenario 'a' but no earlier step captures 'nope'",
             "items.yaml:7:27: status 999 is not an HTTP status code",
             "items.yaml:7:43: unknown matcher '#foo' (known: #array, #boolean, #datetime, #ignore, #integer, #notnull, #notpresent, #null, #number, #object, #present, #regex, #string, #uuid; write \\#foo for the literal text)",
-            "items.yaml:7:60: match 'fuzzy' must be 'exact' or 'lenient'",
+            "items.yaml:7:60: match 'fuzzy' must be 'exact', 'lenient' or 'text'",
             "items.yaml:8:16: retry attempts 0 must be between 1 and 20",
             "items.yaml:9:9: duplicate scenario id 'a' (first at line 3)",
             "items.yaml:10:12: scenario 'a' has no steps",
