@@ -31,6 +31,11 @@ public interface ITaskGrain : IGrainWithGuidKey, ITaskRunnerCallbacks
 
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(ITaskObserver observer);
+
+    /// <summary>Writes the task's summary to the read model again; a row that is already as new stays.
+    /// The read-model repair calls it for summaries that fell behind the grain's state.</summary>
+    [Alias("RefreshReadModel")]
+    Task RefreshReadModelAsync();
 }
 
 /// <summary>What a runner tells the task as it works. Every call names its attempt, and a call for an
