@@ -48,6 +48,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         var ct = _stop.Token;
         var assignment = work.Assignment;
         string? digest = null;
+        var databaseStartedAt = await services.Faults.ServerStartedAtAsync();
         try
         {
             var image = ImageReference.Parse(work.Spec.Image);
@@ -92,7 +93,8 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && _hostStopping)
         {
-            report = new AttemptReport(AttemptEnd.InfrastructureError, $"The grading host '{host}' shut down during the attempt.", null, null, false, digest);
+            report = new AttemptReport(AttemptEnd.InfrastructureError, $"The grading host '{host}' shut down during the attempt.", null, null, false, digest,
+                InfrastructureFault.HostStopping);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -101,12 +103,16 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         catch (Exception e)
         {
             LogJobFailed(_logger, e, work.TaskId, work.Attempt, host);
-            report = new AttemptReport(AttemptEnd.InfrastructureError, $"The grader failed on host '{host}': {e.GetType().Name}: {e.Message}", null, null, false, digest);
+            report = new AttemptReport(AttemptEnd.InfrastructureError, $"The grader failed on host '{host}': {e.GetType().Name}: {e.Message}", null, null, false, digest,
+                AttemptFaults.Classify(e));
         }
         finally
         {
             await CleanupAsync(containerId, imageId);
         }
+
+        // Our database restarting under the app is our fault, never the student's: such an attempt is rerun.
+        report = await services.Faults.ReviewAsync(report, databaseStartedAt, assignment.DatabaseMode != DatabaseMode.None);
 
         await ReportRetry.ExecuteAsync(async _ => await task.FinishAttemptAsync(work.Attempt, report), CancellationToken.None);
     }

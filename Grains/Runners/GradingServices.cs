@@ -14,7 +14,8 @@ public sealed class GradingServices(
     IHttpClientFactory httpClients,
     IOptions<RunnerOptions> options,
     IOptions<DatabaseOptions> databaseOptions,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers,
+    AttemptFaults faults)
 {
     public const string StudentHttpClient = "student-app";
 
@@ -25,6 +26,8 @@ public sealed class GradingServices(
     public RunnerOptions Options => options.Value;
 
     public ILoggerFactory Loggers => loggers;
+
+    public AttemptFaults Faults => faults;
 
     public ReadinessProbe CreateProbe() => new(httpClients.CreateClient(StudentHttpClient));
 

@@ -24,6 +24,7 @@ public static class RunnerServiceExtensions
         services.AddSingleton<DockerEngine>();
         services.AddSingleton<DatabaseSandbox>();
         services.TryAddSingleton<GraderDataSource>();
+        services.AddSingleton<AttemptFaults>();
         services.AddSingleton<GradingServices>();
         services.AddHttpClient(GradingServices.StudentHttpClient)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
