@@ -28,6 +28,7 @@ public static class WebHostingExtensions
 
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
         builder.Services.AddRazorPages();
         builder.Services.AddOpenApi();
         builder.Services.TryAddSingleton<GraderDataSource>();

@@ -4,6 +4,7 @@ using Grader.Queue;
 using Grader.Sandbox;
 using Grader.Tasks;
 using Grader.Web.Auth.Http;
+using Grader.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grader.Web.Tasks;
@@ -39,7 +40,8 @@ public static class TasksApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["image"] = [error] });
         }
 
-        if (string.IsNullOrWhiteSpace(request.AssignmentId) || await grains.GetGrain<IAssignmentGrain>(request.AssignmentId).GetAsync() is not { } assignment)
+        if (string.IsNullOrWhiteSpace(request.AssignmentId)
+            || await ClusterUnavailable.RetryAsync(() => grains.GetGrain<IAssignmentGrain>(request.AssignmentId).GetAsync()) is not { } assignment)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["assignmentId"] = [$"There is no assignment '{request.AssignmentId}'."] });
         }
@@ -51,13 +53,14 @@ public static class TasksApi
 
         var id = Guid.NewGuid();
         var spec = new TaskSpec(user.Username(), request.AssignmentId, image.ToString(), request.IncludePrivate);
-        var view = await grains.GetGrain<ITaskGrain>(id).SubmitAsync(spec);
+        // Safe to repeat: a task is created once per id.
+        var view = await ClusterUnavailable.RetryAsync(() => grains.GetGrain<ITaskGrain>(id).SubmitAsync(spec));
         return TypedResults.Accepted($"/api/tasks/{id}", await ToResponseAsync(view, user, grains));
     }
 
     /// <summary>Students get their own tasks only (another's is "not found"), always redacted.</summary>
     public static async Task<Results<Ok<TaskResponse>, NotFound>> GetAsync(Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
-        await grains.GetGrain<ITaskGrain>(id).GetAsync() is { } view && user.CanSee(view)
+        await ClusterUnavailable.RetryAsync(() => grains.GetGrain<ITaskGrain>(id).GetAsync()) is { } view && user.CanSee(view)
             ? TypedResults.Ok(await ToResponseAsync(view, user, grains))
             : TypedResults.NotFound();
 
@@ -76,7 +79,16 @@ public static class TasksApi
 
     private static async Task<TaskResponse> ToResponseAsync(TaskView view, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var position = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPositionAsync(view.Id) : null;
+        int? position = null;
+        try
+        {
+            position = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPositionAsync(view.Id) : null;
+        }
+        catch (Exception e) when (ClusterUnavailable.IsTransient(e))
+        {
+            // The place in line is a courtesy; the task itself is what was asked for.
+        }
+
         return new TaskResponse(user.VisiblePart(view), position);
     }
 }
