@@ -29,6 +29,7 @@ public static class WebHostingExtensions
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
+        builder.Services.AddSingleton(Options.Create(builder.Configuration.Read<Grader.Web.Tasks.TaskStreamOptions>(Grader.Web.Tasks.TaskStreamOptions.Section)));
         builder.Services.AddRazorPages();
         builder.Services.AddOpenApi();
         builder.Services.TryAddSingleton<GraderDataSource>();

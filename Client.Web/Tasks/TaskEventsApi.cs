@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Grader.Tasks;
 using Microsoft.AspNetCore.Http.Json;
 using Grader.Web.Auth.Http;
+using Grader.Web.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Grader.Web.Tasks;
@@ -10,19 +11,19 @@ namespace Grader.Web.Tasks;
 /// <summary>Live progress as server-sent events: one <c>task</c> event with the whole view at once and
 /// after every persisted change, until the task finishes. Works in both web modes, because changes
 /// arrive through an Orleans observer rather than from this process's own silo. A student gets only their
-/// own tasks, redacted; anyone else's id is "not found".</summary>
+/// own tasks, redacted; anyone else's id is "not found". A task grain that moves forgets its observers, so
+/// the stream renews its subscription and reads the task again on every renewal, sending what it missed.</summary>
 public static class TaskEventsApi
 {
-    private static readonly TimeSpan Renewal = TimeSpan.FromMinutes(1);
-
     public static IEndpointRouteBuilder MapTaskEventsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/tasks/{id:guid}/events", StreamAsync);
         return app;
     }
 
-    public static async Task StreamAsync(Guid id, HttpContext context, IGrainFactory grains, IOptions<JsonOptions> json)
+    public static async Task StreamAsync(Guid id, HttpContext context, IGrainFactory grains, IOptions<JsonOptions> json, IOptions<TaskStreamOptions> options)
     {
+        var renewal = options.Value.Renewal;
         var user = context.User;
         var grain = grains.GetGrain<ITaskGrain>(id);
         var changes = Channel.CreateUnbounded<TaskView>(new UnboundedChannelOptions { SingleReader = true });
@@ -47,7 +48,7 @@ public static class TaskEventsApi
             while (!view.Status.IsTerminal())
             {
                 using var renew = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                renew.CancelAfter(Renewal);
+                renew.CancelAfter(renewal);
                 try
                 {
                     view = await changes.Reader.ReadAsync(renew.Token);
@@ -55,8 +56,7 @@ public static class TaskEventsApi
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
-                    await grain.SubscribeAsync(reference);
-                    await context.Response.WriteAsync(": still here\n\n", ct);
+                    view = await RenewAsync(context, grain, reference, view, json.Value.SerializerOptions, ct);
                 }
             }
         }
@@ -66,13 +66,48 @@ public static class TaskEventsApi
         }
         finally
         {
-            await grain.UnsubscribeAsync(reference);
+            try
+            {
+                await grain.UnsubscribeAsync(reference);
+            }
+            catch (Exception e) when (ClusterUnavailable.IsTransient(e))
+            {
+                // A grain that moved has forgotten this subscription already.
+            }
+
             grains.DeleteObjectReference<ITaskObserver>(reference);
             // Orleans holds the observer only weakly: without this, an optimised build may collect it
             // mid-stream, and the page silently stops getting updates.
             GC.KeepAlive(relay);
         }
     }
+
+    /// <summary>Subscribes again (first, so nothing falls between) and reads the task: a change the grain
+    /// made while it did not know this stream is sent now. Returns the view the browser now has.</summary>
+    private static async Task<TaskView> RenewAsync(HttpContext context, ITaskGrain grain, ITaskObserver reference, TaskView sent,
+        JsonSerializerOptions options, CancellationToken ct)
+    {
+        try
+        {
+            await grain.SubscribeAsync(reference);
+            if (await grain.GetAsync() is { } current && Progressed(sent, current))
+            {
+                await WriteAsync(context, current, options, ct);
+                return current;
+            }
+        }
+        catch (Exception e) when (ClusterUnavailable.IsTransient(e))
+        {
+            // The grain is moving right now; the next renewal tries again.
+        }
+
+        await context.Response.WriteAsync(": still here\n\n", ct);
+        return sent;
+    }
+
+    private static bool Progressed(TaskView sent, TaskView current) =>
+        (current.Status, current.Attempt, current.Steps.Count, current.Phases.Count, current.FinishedAt)
+        != (sent.Status, sent.Attempt, sent.Steps.Count, sent.Phases.Count, sent.FinishedAt);
 
     private static async Task WriteAsync(HttpContext context, TaskView view, JsonSerializerOptions options, CancellationToken ct)
     {

@@ -45,6 +45,8 @@ public static class GraderSiloExtensions
         services.AddDockerRunner(configuration);
         services.AddSingleton<TaskTransitions>();
         services.AddSingleton<TaskReadModel>();
+        services.AddSingleton<TaskReadModelRepair>();
+        services.AddHostedService(sp => sp.GetRequiredService<TaskReadModelRepair>());
         services.AddSingleton<Grader.Assignments.AssignmentCatalog>();
 
         builder.UseOrleans(silo =>
