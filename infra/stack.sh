@@ -5,6 +5,7 @@
 #   infra/stack.sh down    stop only what this script started (found by its pid files)
 #   infra/stack.sh status  one line per service
 #   infra/stack.sh env     print the environment the grader and the tests use
+#   infra/stack.sh restart-postgres | restart-redis   a brief restart, for the restart tests
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -239,5 +240,20 @@ case "$cmd" in
     done
     ;;
   env) print_env ;;
-  *) die "usage: $0 up|down|status|env" ;;
+  # Brief restarts for the restart tests: same data, same settings, back as soon as it answers.
+  restart-postgres)
+    alive "$GRADER_HOME/run/postgres.pid" || die "PostgreSQL is not running"
+    log "restarting PostgreSQL"
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$GRADER_HOME/pg" -l "$GRADER_HOME/log/postgres.log" -m fast -w -t 60 restart >/dev/null
+    head -1 "$GRADER_HOME/pg/postmaster.pid" > "$GRADER_HOME/run/postgres.pid"
+    ;;
+  restart-redis)
+    alive "$GRADER_HOME/run/redis.pid" || die "Redis is not running"
+    log "restarting Redis"
+    redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true
+    for _ in $(seq 1 100); do port_busy "$REDIS_PORT" || break; sleep 0.1; done
+    rm -f "$GRADER_HOME/run/redis.pid"
+    start_redis
+    ;;
+  *) die "usage: $0 up|down|status|env|restart-postgres|restart-redis" ;;
 esac
