@@ -9,4 +9,5 @@ public static class GrainStorage
     public const string QueueState = "queue";
     public const string AssignmentState = "assignment";
     public const string EvaluationState = "evaluation";
+    public const string SubmissionState = "submission";
 }

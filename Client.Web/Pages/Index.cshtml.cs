@@ -3,6 +3,7 @@ using Grader.Sandbox;
 using Grader.Tasks;
 using Grader.Web.Auth.Http;
 using Grader.Web.Browse;
+using Grader.Web.Tasks;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -29,21 +30,20 @@ public sealed class IndexModel(ReadModelQueries queries, IGrainFactory grains) :
     {
         await LoadAsync(assignmentId, ct);
         Image = image;
-        if (AssignmentId is null || AssignmentId != assignmentId || await grains.GetGrain<IAssignmentGrain>(AssignmentId).GetAsync() is null)
+        if (AssignmentId is null || AssignmentId != assignmentId)
         {
             ImageError = "Choose an assignment first.";
             return Page();
         }
 
-        if (!ImageReference.TryParse(image, out var reference, out var error))
+        var result = await SubmissionDoor.SubmitAsync(grains, User, AssignmentId, image, "form");
+        if (result.Task is not { } task)
         {
-            ImageError = error;
+            ImageError = result.Message;
             return Page();
         }
 
-        var id = Guid.NewGuid();
-        await grains.GetGrain<ITaskGrain>(id).SubmitAsync(new TaskSpec(User.Username(), AssignmentId, reference.ToString(), IncludePrivate: User.IsStaff(), Source: "form"));
-        return Redirect($"/tasks/{id}");
+        return Redirect($"/tasks/{task.Id}");
     }
 
     private async Task LoadAsync(string? assignment, CancellationToken ct)

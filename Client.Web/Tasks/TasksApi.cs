@@ -10,7 +10,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Grader.Web.Tasks;
 
 /// <summary>A submission; the task is always the signed-in user's.</summary>
-/// <param name="IncludePrivate">Run private scenarios too: staff only (staff runs and evaluations).</param>
+/// <param name="IncludePrivate">Ignored for staff (their runs always include private scenarios) and refused
+/// for students: the caller's role decides, never this flag.</param>
 public sealed record SubmitTaskRequest(string AssignmentId, string Image, bool IncludePrivate = false);
 
 /// <summary>A task as the API shows it, with its place in line while it waits.</summary>
@@ -28,34 +29,31 @@ public static class TasksApi
     }
 
     public static async Task<Results<Accepted<TaskResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        SubmitTaskRequest request, ClaimsPrincipal user, IGrainFactory grains)
+        SubmitTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, HttpContext context)
     {
         if (request.IncludePrivate && !user.IsStaff())
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "Only staff can run private scenarios.");
         }
 
-        if (!ImageReference.TryParse(request.Image, out var image, out var error))
+        var result = await SubmissionDoor.SubmitAsync(grains, user, request.AssignmentId ?? "", request.Image, "api");
+        if (result.Task is { } view)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["image"] = [error] });
+            return TypedResults.Accepted($"/api/tasks/{view.Id}", await ToResponseAsync(view, user, grains));
         }
 
-        if (string.IsNullOrWhiteSpace(request.AssignmentId)
-            || await ClusterUnavailable.RetryAsync(() => grains.GetGrain<IAssignmentGrain>(request.AssignmentId).GetAsync()) is not { } assignment)
+        if (result.RetryAfter is { } wait)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["assignmentId"] = [$"There is no assignment '{request.AssignmentId}'."] });
+            context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        if (!user.IsStaff() && assignment.ClosedReason(DateTimeOffset.UtcNow) is { } closed)
+        return result.Refusal switch
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: closed);
-        }
-
-        var id = Guid.NewGuid();
-        var spec = new TaskSpec(user.Username(), request.AssignmentId, image.ToString(), request.IncludePrivate);
-        // Safe to repeat: a task is created once per id.
-        var view = await ClusterUnavailable.RetryAsync(() => grains.GetGrain<ITaskGrain>(id).SubmitAsync(spec));
-        return TypedResults.Accepted($"/api/tasks/{id}", await ToResponseAsync(view, user, grains));
+            SubmissionRefusal.NoAssignment => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["assignmentId"] = [result.Message!] }),
+            SubmissionRefusal.BadImage => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["image"] = [result.Message!] }),
+            SubmissionRefusal.Closed => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: result.Message),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, detail: result.Message),
+        };
     }
 
     /// <summary>Students get their own tasks only (another's is "not found"), always redacted.</summary>

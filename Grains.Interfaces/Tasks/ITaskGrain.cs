@@ -25,6 +25,10 @@ public interface ITaskGrain : IGrainWithGuidKey, ITaskRunnerCallbacks
     [Alias("Cancel")]
     Task<TaskView?> CancelAsync(string requestedBy);
 
+    /// <summary>Ends an unfinished task because the same student submitted again (see ISubmissionGrain).</summary>
+    [Alias("Supersede")]
+    Task<TaskView?> SupersedeAsync(Guid newerTaskId);
+
     /// <summary>Starts (or renews) live updates; they lapse after a few minutes unless renewed.</summary>
     [Alias("Subscribe")]
     Task SubscribeAsync(ITaskObserver observer);

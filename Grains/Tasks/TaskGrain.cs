@@ -51,6 +51,12 @@ public sealed partial class TaskGrain(
         return S.Spec is null ? null : View();
     }
 
+    public async Task<TaskView?> SupersedeAsync(Guid newerTaskId)
+    {
+        await ApplyAsync(TaskLifecycle.Supersede(S, newerTaskId, DateTimeOffset.UtcNow));
+        return S.Spec is null ? null : View();
+    }
+
     public async Task<TaskAssignment?> ClaimAsync(string host)
     {
         if (S.Spec is null || S.Status != GradingStatus.Queued)

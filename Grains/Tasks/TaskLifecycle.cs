@@ -44,17 +44,12 @@ public static class TaskLifecycle
         return new TaskChange(next, TaskEffects.Enqueue);
     }
 
-    public static TaskChange? Cancel(TaskState s, string requestedBy, DateTimeOffset now)
-    {
-        if (s.Spec is null || s.Status.IsTerminal())
-        {
-            return null;
-        }
+    public static TaskChange? Cancel(TaskState s, string requestedBy, DateTimeOffset now) =>
+        EndEarly(s, GradingStatus.Cancelled, $"Cancelled by {requestedBy}.", now);
 
-        var running = s.Status != GradingStatus.Queued && s.Host is not null;
-        var next = Finish(s, GradingStatus.Cancelled, AttemptEnd.Cancelled, $"Cancelled by {requestedBy}.", null, now);
-        return next with { Effects = next.Effects | TaskEffects.LeaveQueue | (running ? TaskEffects.StopRunner : TaskEffects.None) };
-    }
+    /// <summary>The student submitted again to an assignment that keeps only the newest submission.</summary>
+    public static TaskChange? Supersede(TaskState s, Guid newerTaskId, DateTimeOffset now) =>
+        EndEarly(s, GradingStatus.Superseded, $"Superseded by a newer submission ({newerTaskId}).", now);
 
     /// <summary>A runner takes a queued task. <paramref name="maxScore"/> is null when the assignment no
     /// longer exists, which fails the task: nothing could ever grade it.</summary>
@@ -164,6 +159,18 @@ public static class TaskLifecycle
         next.Phases.Add(new PhaseEvent(s.Attempt, "requeued", plain, now, staffDetail));
         next.Host = null;
         return new TaskChange(next, TaskEffects.Enqueue);
+    }
+
+    private static TaskChange? EndEarly(TaskState s, GradingStatus status, string message, DateTimeOffset now)
+    {
+        if (s.Spec is null || s.Status.IsTerminal())
+        {
+            return null;
+        }
+
+        var running = s.Status != GradingStatus.Queued && s.Host is not null;
+        var next = Finish(s, status, AttemptEnd.Cancelled, message, null, now);
+        return next with { Effects = next.Effects | TaskEffects.LeaveQueue | (running ? TaskEffects.StopRunner : TaskEffects.None) };
     }
 
     private static TaskChange Finish(TaskState s, GradingStatus status, AttemptEnd? end, string? message, string? staffMessage, DateTimeOffset now)

@@ -39,6 +39,7 @@ public static class GraderSiloExtensions
         services.AddSingleton(Options.Create(redis));
         services.AddSingleton(Options.Create(database));
         services.AddSingleton(Options.Create(tasks));
+        services.AddSingleton(Options.Create(configuration.Read<SubmissionOptions>(SubmissionOptions.Section)));
         // Hosted services start in registration order: the schema must exist before Orleans reads its queries.
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<SchemaMigrator>());
