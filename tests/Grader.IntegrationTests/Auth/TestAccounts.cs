@@ -41,5 +41,8 @@ public static class TestAccounts
 
         var response = await client.PostAsJsonAsync("/api/auth/sign-in", new { username, password });
         Assert.True(response.IsSuccessStatusCode, $"sign-in of {username}: {(int)response.StatusCode}");
+        // Cookie-authenticated API calls that change something carry the antiforgery token.
+        var session = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", session.GetProperty("antiforgeryToken").GetString());
     }
 }
