@@ -9,4 +9,5 @@ public static class GrainStorage
     public const string RunnerRegistryState = "runner-registry";
     public const string AssignmentState = "assignment";
     public const string EvaluationState = "evaluation";
+    public const string SubmissionState = "submission";
 }

@@ -8,6 +8,7 @@
 #   infra/stack.sh install docker-host|production|test   only the Debian packages of that role
 #   infra/stack.sh student-network   the student network and firewall chain on $DOCKER_HOST's engine
 #                                    (infra/add-host.sh uses it on an extra Docker host)
+#   infra/stack.sh restart-postgres | restart-redis   a brief restart, for the restart tests
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -341,5 +342,20 @@ case "$cmd" in
     student_isolation
     firewall_up "$STUDENT_GATEWAY"
     ;;
-  *) die "usage: $0 up|down|status|env|install SET|student-network" ;;
+  # Brief restarts for the restart tests: same data, same settings, back as soon as it answers.
+  restart-postgres)
+    alive "$GRADER_HOME/run/postgres.pid" || die "PostgreSQL is not running"
+    log "restarting PostgreSQL"
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$GRADER_HOME/pg" -l "$GRADER_HOME/log/postgres.log" -m fast -w -t 60 restart >/dev/null
+    head -1 "$GRADER_HOME/pg/postmaster.pid" > "$GRADER_HOME/run/postgres.pid"
+    ;;
+  restart-redis)
+    alive "$GRADER_HOME/run/redis.pid" || die "Redis is not running"
+    log "restarting Redis"
+    redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true
+    for _ in $(seq 1 100); do port_busy "$REDIS_PORT" || break; sleep 0.1; done
+    rm -f "$GRADER_HOME/run/redis.pid"
+    start_redis
+    ;;
+  *) die "usage: $0 up|down|status|env|install SET|student-network|restart-postgres|restart-redis" ;;
 esac

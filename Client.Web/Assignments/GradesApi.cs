@@ -9,13 +9,14 @@ using Npgsql;
 namespace Grader.Web.Assignments;
 
 /// <summary>Grades per student for one assignment, from the read model: each student's latest finished
-/// staff-run task (an evaluation), or, if there is none, their latest finished task of any kind.</summary>
+/// staff-run task (an evaluation), or, if there is none, their latest finished task of any kind. A task
+/// that failed on our side every time it ran is no grade.</summary>
 public static class GradesApi
 {
     private const string LatestPerStudent = """
         SELECT DISTINCT ON (user_id) user_id, task_id, source, status, score, max_score, finished_at
         FROM task_summary
-        WHERE assignment_id = @assignment AND status IN ('Completed', 'Failed')
+        WHERE assignment_id = @assignment AND status IN ('Completed', 'Failed') AND end_reason IS DISTINCT FROM 'InfrastructureError'
         ORDER BY user_id, include_private DESC, finished_at DESC
         """;
 

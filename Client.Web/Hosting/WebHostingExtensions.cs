@@ -37,6 +37,8 @@ public static class WebHostingExtensions
         Grader.Sandbox.ImageOptionsExtensions.AddImagePolicy(builder.Services, builder.Configuration);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
+        builder.Services.AddSingleton(Options.Create(builder.Configuration.Read<Grader.Web.Tasks.TaskStreamOptions>(Grader.Web.Tasks.TaskStreamOptions.Section)));
         builder.Services.AddRazorPages();
         builder.Services.AddOpenApi();
         builder.Services.TryAddSingleton<GraderDataSource>();

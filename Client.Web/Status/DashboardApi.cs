@@ -21,6 +21,14 @@ public sealed record DashboardResponse(
 /// most active users), from the read model over the last <c>days</c> days.</summary>
 public static class DashboardApi
 {
+    // Only the attempt that decided a finished task counts: an attempt lost on our side was rerun.
+    private const string FinalAttemptOutcomes = """
+        SELECT v.outcome, count(*)
+        FROM step_verdict v JOIN task_summary t ON t.task_id = v.task_id AND t.attempt = v.attempt
+        WHERE v.reported_at >= @since AND t.status IN ('Completed', 'Failed', 'Cancelled')
+        GROUP BY 1
+        """;
+
     public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder app)
     {
         // Who submits how much is staff business.
@@ -37,7 +45,7 @@ public static class DashboardApi
             since, r => new DayCount(DateOnly.FromDateTime(r.GetDateTime(0)), r.GetInt64(1)), ct);
         var statuses = await QueryAsync(connection, "SELECT status, count(*) FROM task_summary WHERE created_at >= @since GROUP BY 1",
             since, r => (r.GetString(0), r.GetInt64(1)), ct);
-        var outcomes = await QueryAsync(connection, "SELECT outcome, count(*) FROM step_verdict WHERE reported_at >= @since GROUP BY 1",
+        var outcomes = await QueryAsync(connection, FinalAttemptOutcomes,
             since, r => (r.GetString(0), r.GetInt64(1)), ct);
         var users = await QueryAsync(connection, "SELECT user_id, count(*) FROM task_summary WHERE created_at >= @since GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
             since, r => new UserCount(r.GetString(0), r.GetInt64(1)), ct);

@@ -4,13 +4,14 @@ using Grader.Queue;
 using Grader.Sandbox;
 using Grader.Tasks;
 using Grader.Web.Auth.Http;
+using Grader.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace Grader.Web.Tasks;
 
 /// <summary>A submission; the task is always the signed-in user's.</summary>
-/// <param name="IncludePrivate">Run private scenarios too: staff only (staff runs and evaluations).</param>
+/// <param name="IncludePrivate">Ignored for staff (their runs always include private scenarios) and refused
+/// for students: the caller's role decides, never this flag.</param>
 public sealed record SubmitTaskRequest(string AssignmentId, string Image, bool IncludePrivate = false);
 
 /// <summary>A task as the API shows it, with its place in line while it waits.</summary>
@@ -28,38 +29,36 @@ public static class TasksApi
     }
 
     public static async Task<Results<Accepted<TaskResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        SubmitTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, IOptions<ImageOptions> images)
+        SubmitTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, HttpContext context)
     {
         if (request.IncludePrivate && !user.IsStaff())
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "Only staff can run private scenarios.");
         }
 
-        var error = ImageReference.TryParse(request.Image, out var image, out var parseError) ? images.Value.RefusalFor(image) : parseError;
-        if (image is null || error is not null)
+        var result = await SubmissionDoor.SubmitAsync(grains, user, request.AssignmentId ?? "", request.Image, "api");
+        if (result.Task is { } view)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["image"] = [error ?? ""] });
+            return TypedResults.Accepted($"/api/tasks/{view.Id}", await ToResponseAsync(view, user, grains));
         }
 
-        if (string.IsNullOrWhiteSpace(request.AssignmentId) || await grains.GetGrain<IAssignmentGrain>(request.AssignmentId).GetAsync() is not { } assignment)
+        if (result.RetryAfter is { } wait)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["assignmentId"] = [$"There is no assignment '{request.AssignmentId}'."] });
+            context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        if (!user.IsStaff() && assignment.ClosedReason(DateTimeOffset.UtcNow) is { } closed)
+        return result.Refusal switch
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: closed);
-        }
-
-        var id = Guid.NewGuid();
-        var spec = new TaskSpec(user.Username(), request.AssignmentId, image.ToString(), request.IncludePrivate);
-        var view = await grains.GetGrain<ITaskGrain>(id).SubmitAsync(spec);
-        return TypedResults.Accepted($"/api/tasks/{id}", await ToResponseAsync(view, user, grains));
+            SubmissionRefusal.NoAssignment => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["assignmentId"] = [result.Message!] }),
+            SubmissionRefusal.BadImage => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["image"] = [result.Message!] }),
+            SubmissionRefusal.Closed => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: result.Message),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, detail: result.Message),
+        };
     }
 
     /// <summary>Students get their own tasks only (another's is "not found"), always redacted.</summary>
     public static async Task<Results<Ok<TaskResponse>, NotFound>> GetAsync(Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
-        await grains.GetGrain<ITaskGrain>(id).GetAsync() is { } view && user.CanSee(view)
+        await ClusterUnavailable.RetryAsync(() => grains.GetGrain<ITaskGrain>(id).GetAsync()) is { } view && user.CanSee(view)
             ? TypedResults.Ok(await ToResponseAsync(view, user, grains))
             : TypedResults.NotFound();
 
@@ -78,7 +77,16 @@ public static class TasksApi
 
     private static async Task<TaskResponse> ToResponseAsync(TaskView view, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var place = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPlaceAsync(view.Id) : null;
+        QueuePlace? place = null;
+        try
+        {
+            place = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPlaceAsync(view.Id) : null;
+        }
+        catch (Exception e) when (ClusterUnavailable.IsTransient(e))
+        {
+            // The place in line is a courtesy; the task itself is what was asked for.
+        }
+
         return new TaskResponse(user.VisiblePart(view), place?.Ahead, place?.EstimatedStartAt);
     }
 }

@@ -19,6 +19,7 @@ public sealed record ResourceLimits(
 /// <summary>One assignment: how to run a submission and what to ask it.</summary>
 /// <param name="Database">The reference database (readonly) or the template (isolated).</param>
 /// <param name="Environment">Extra variables for the container, e.g. NAME.</param>
+/// <param name="SupersedePending">A student's newer submission replaces their unfinished older one.</param>
 [GenerateSerializer, Immutable, Alias("grader.AssignmentDefinition")]
 public sealed record AssignmentDefinition(
     [property: Id(0)] string Id,
@@ -34,7 +35,8 @@ public sealed record AssignmentDefinition(
     [property: Id(10)] ResourceLimits Limits,
     [property: Id(11)] IReadOnlyList<Scenario> Scenarios,
     [property: Id(12)] DateTimeOffset? OpensAt = null,
-    [property: Id(13)] DateTimeOffset? ClosesAt = null)
+    [property: Id(13)] DateTimeOffset? ClosesAt = null,
+    [property: Id(14)] bool SupersedePending = false)
 {
     public const int DefaultPort = 8000;
 

@@ -11,7 +11,8 @@ public enum AttemptEnd
     Crashed,
     /// <summary>The image could not be pulled: missing, unauthorised, malformed.</summary>
     ImageUnavailable,
-    /// <summary>Our side failed (database, engine); the task may be retried without charge.</summary>
+    /// <summary>Our side failed (database, engine); the task may be retried without charge. The report's
+    /// <c>Fault</c> says which part, its message the technical detail (for staff only).</summary>
     InfrastructureError,
     Cancelled,
     /// <summary>The image was read before the run and refused (registry, platform, command, size,
@@ -28,4 +29,5 @@ public sealed record AttemptReport(
     [property: Id(2)] string? ContainerLogs,
     [property: Id(3)] long? ExitCode,
     [property: Id(4)] bool OomKilled,
-    [property: Id(5)] string? ImageDigest);
+    [property: Id(5)] string? ImageDigest,
+    [property: Id(6)] InfrastructureFault? Fault = null);

@@ -25,6 +25,10 @@ public interface ITaskGrain : IGrainWithGuidKey, ITaskRunnerCallbacks
     [Alias("Cancel")]
     Task<TaskView?> CancelAsync(string requestedBy);
 
+    /// <summary>Ends an unfinished task because the same student submitted again (see ISubmissionGrain).</summary>
+    [Alias("Supersede")]
+    Task<TaskView?> SupersedeAsync(Guid newerTaskId);
+
     /// <summary>Starts (or renews) live updates; they lapse after a few minutes unless renewed.</summary>
     [Alias("Subscribe")]
     Task SubscribeAsync(ITaskObserver observer);
@@ -36,6 +40,11 @@ public interface ITaskGrain : IGrainWithGuidKey, ITaskRunnerCallbacks
     /// current there, the task goes back in line, never charged; otherwise nothing happens.</summary>
     [Alias("HostLost")]
     Task HostLostAsync(string host, int attempt);
+
+    /// <summary>Writes the task's summary to the read model again; a row that is already as new stays.
+    /// The read-model repair calls it for summaries that fell behind the grain's state.</summary>
+    [Alias("RefreshReadModel")]
+    Task RefreshReadModelAsync();
 }
 
 /// <summary>What a runner tells the task as it works. Every call names its attempt, and a call for an

@@ -1,12 +1,15 @@
 namespace Grader.Tasks;
 
-/// <summary>A phase change the student sees live: pulling, database, starting, probing, testing.</summary>
+/// <summary>A phase change the student sees live: pulling, database, starting, probing, testing.
+/// <paramref name="Detail"/> is in words a student may read; <paramref name="StaffDetail"/> holds what only
+/// staff may see (exception text, host names), and redaction removes it.</summary>
 [GenerateSerializer, Immutable, Alias("grader.PhaseEvent")]
 public sealed record PhaseEvent(
     [property: Id(0)] int Attempt,
     [property: Id(1)] string Phase,
     [property: Id(2)] string? Detail,
-    [property: Id(3)] DateTimeOffset At);
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4)] string? StaffDetail = null);
 
 /// <summary>Everything known about one task. Private step details are still in here: callers that
 /// show a student this view must redact it first (see <see cref="TaskViewRedaction"/>).</summary>
@@ -30,7 +33,8 @@ public sealed record TaskView(
     [property: Id(15)] decimal Score,
     [property: Id(16)] decimal MaxScore,
     [property: Id(17)] string? ImageDigest,
-    [property: Id(18)] HiddenScenarios? Hidden = null);
+    [property: Id(18)] HiddenScenarios? Hidden = null,
+    [property: Id(19)] string? StaffMessage = null);
 
 /// <summary>What a student learns of the private scenarios that ran: how many, and their points.</summary>
 [GenerateSerializer, Immutable, Alias("grader.HiddenScenarios")]
@@ -41,8 +45,18 @@ public sealed record HiddenScenarios(
 
 public static class TaskViewRedaction
 {
-    /// <summary>What a student may see.</summary>
-    public static TaskView ForStudent(this TaskView view) => view.WithoutPrivateScenarios();
+    /// <summary>What a student may see: no private scenario but its count, and plain words for our own
+    /// faults (the staff-only detail of infrastructure events goes).</summary>
+    public static TaskView ForStudent(this TaskView view) => view.WithoutPrivateScenarios().WithoutStaffDetail();
+
+    /// <summary>Exception text, hosts and addresses of infrastructure events are for staff only.</summary>
+    public static TaskView WithoutStaffDetail(this TaskView view) => view with
+    {
+        StaffMessage = null,
+        Phases = view.Phases.Any(p => p.StaffDetail is not null)
+            ? view.Phases.Select(p => p with { StaffDetail = null }).ToList()
+            : view.Phases,
+    };
 
     /// <summary>Private scenarios appear only as a count with their points: no id, title, request, body,
     /// mismatch or message of theirs is kept. The container's logs go too when private steps ran: an app

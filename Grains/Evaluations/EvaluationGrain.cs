@@ -33,8 +33,9 @@ public sealed partial class EvaluationGrain(
         // Submitting is idempotent per task, so this also completes an earlier, interrupted start.
         foreach (var entry in state.State.Entries)
         {
-            await GrainFactory.GetGrain<ITaskGrain>(entry.TaskId).SubmitAsync(
-                new TaskSpec(entry.Row.UserId, state.State.AssignmentId, entry.Row.Image, IncludePrivate: true, Source: "evaluation"));
+            var request = new SubmissionRequest(entry.Row.UserId, state.State.AssignmentId, entry.Row.Image, state.State.CreatedBy,
+                SubmitterRole.Staff, "evaluation", entry.TaskId);
+            await GrainFactory.GetGrain<ISubmissionGrain>(SubmissionKeys.For(request.AssignmentId, request.UserId)).SubmitAsync(request);
         }
 
         return View();

@@ -46,6 +46,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         var ct = stopOrOverBudget.Token;
         string? digest = null;
         IReadOnlyList<string> warnings = [];
+        var databaseStartedAt = await services.Faults.ServerStartedAtAsync();
         try
         {
             var image = ImageReference.Parse(work.Spec.Image);
@@ -100,7 +101,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && _handBackReason is { } reason)
         {
-            report = new AttemptReport(AttemptEnd.InfrastructureError, reason, null, null, false, digest);
+            report = new AttemptReport(AttemptEnd.InfrastructureError, reason, null, null, false, digest, InfrastructureFault.HostStopping);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -109,7 +110,8 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         catch (Exception e)
         {
             LogJobFailed(_logger, e, work.TaskId, work.Attempt, host);
-            report = new AttemptReport(AttemptEnd.InfrastructureError, $"The grader failed on host '{host}': {e.GetType().Name}: {e.Message}", null, null, false, digest);
+            report = new AttemptReport(AttemptEnd.InfrastructureError, $"The grader failed on host '{host}': {e.GetType().Name}: {e.Message}", null, null, false, digest,
+                AttemptFaults.Classify(e));
         }
         finally
         {
@@ -118,6 +120,8 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         }
 
         report = watch.Annotate(report);
+        // Our database restarting under the app is our fault, never the student's: such an attempt is rerun.
+        report = await services.Faults.ReviewAsync(report, databaseStartedAt, assignment.DatabaseMode != DatabaseMode.None);
         await services.ReportRetry.ExecuteAsync(async token => await task.FinishAttemptAsync(work.Attempt, report).WaitAsync(token), CancellationToken.None);
     }
 

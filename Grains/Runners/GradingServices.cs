@@ -21,7 +21,8 @@ public sealed class GradingServices(
     IOptions<RunnerOptions> options,
     IOptions<DatabaseOptions> databaseOptions,
     CompiledSuiteCache suites,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers,
+    AttemptFaults faults)
 {
     public const string StudentHttpClient = "student-app";
 
@@ -56,6 +57,8 @@ public sealed class GradingServices(
         })
         .AddTimeout(TimeSpan.FromSeconds(10))
         .Build();
+
+    public AttemptFaults Faults => faults;
 
     public ReadinessProbe CreateProbe() => new(httpClients.CreateClient(StudentHttpClient));
 

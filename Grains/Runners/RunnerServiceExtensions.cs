@@ -35,6 +35,7 @@ public static class RunnerServiceExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseGovernor>());
         services.TryAddSingleton<GraderDataSource>();
         services.TryAddSingleton<Grader.Scenarios.Execution.CompiledSuiteCache>();
+        services.AddSingleton<AttemptFaults>();
         services.AddSingleton<GradingServices>();
         // The jobs live in silo services, not in the runner grain: they start and stop with the silo.
         services.AddSingleton<HostSweeper>();

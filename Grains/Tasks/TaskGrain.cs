@@ -4,13 +4,14 @@ using Grader.Runners;
 using Grader.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using Orleans.Utilities;
 
 namespace Grader.Tasks;
 
-/// <summary>The source of truth for one submission. It persists after every transition, ignores
-/// reports for attempts that are not current (so duplicates and late arrivals are harmless), and keeps
-/// a reminder while it is unfinished that puts it back in line if its runner is lost.</summary>
+/// <summary>The source of truth for one submission. The rules live in <see cref="TaskLifecycle"/>; this grain
+/// stores each next state before adopting it, notifies, and keeps a reminder while the task is unfinished
+/// that puts it back in line if its runner or its queue entry is lost.</summary>
 public sealed partial class TaskGrain(
     [PersistentState(GrainStorage.TaskState, GrainStorage.Provider)] IPersistentState<TaskState> state,
     IOptions<TaskOptions> options,
@@ -29,27 +30,23 @@ public sealed partial class TaskGrain(
 
     public async Task<TaskView> SubmitAsync(TaskSpec spec)
     {
-        if (S.Spec is not null)
+        if (S.Spec is null)
+        {
+            using var span = GraderTelemetry.TaskSpan(Id, "submit");
+            // Registered before the task exists: once it is stored, a lost enqueue is put right by the
+            // watchdog; if the write fails instead, the watchdog finds no task and stops itself.
+            await this.RegisterOrUpdateReminder(WatchdogReminder, _options.WatchdogPeriod, _options.WatchdogPeriod);
+            if (await ApplyAsync(TaskLifecycle.Submit(S, spec, DateTimeOffset.UtcNow)))
+            {
+                LogSubmitted(logger, Id, spec.UserId, spec.AssignmentId, spec.Image);
+            }
+        }
+        else if (S.Status == GradingStatus.Queued)
         {
             // A retried submission may follow one whose enqueue was lost with a silo; enqueuing is idempotent.
-            if (S.Status == GradingStatus.Queued)
-            {
-                await Queue.EnqueueAsync(new QueueEntry(Id, S.Spec.UserId, S.CreatedAt));
-            }
-
-            return View();
+            await Queue.EnqueueAsync(new QueueEntry(Id, S.Spec.UserId, S.CreatedAt));
         }
 
-        using var span = GraderTelemetry.TaskSpan(Id, "submit");
-        S.Spec = spec;
-        S.Status = GradingStatus.Queued;
-        S.CreatedAt = DateTimeOffset.UtcNow;
-        await SaveAsync();
-        GraderTelemetry.TaskSubmitted();
-        // Registered before queueing: if anything below fails, the watchdog queues the task again.
-        await this.RegisterOrUpdateReminder(WatchdogReminder, _options.WatchdogPeriod, _options.WatchdogPeriod);
-        await Queue.EnqueueAsync(new QueueEntry(Id, spec.UserId, S.CreatedAt));
-        LogSubmitted(logger, Id, spec.UserId, spec.AssignmentId, spec.Image);
         return View();
     }
 
@@ -57,28 +54,14 @@ public sealed partial class TaskGrain(
 
     public async Task<TaskView?> CancelAsync(string requestedBy)
     {
-        if (S.Spec is null || S.Status.IsTerminal())
-        {
-            return S.Spec is null ? null : View();
-        }
+        await ApplyAsync(TaskLifecycle.Cancel(S, requestedBy, DateTimeOffset.UtcNow));
+        return S.Spec is null ? null : View();
+    }
 
-        var wasRunning = S.Status != GradingStatus.Queued;
-        await FinishAsync(GradingStatus.Cancelled, AttemptEnd.Cancelled, $"Cancelled by {requestedBy}.");
-        await Queue.RemoveAsync(Id);
-        if (wasRunning && S.Host is not null)
-        {
-            try
-            {
-                await GrainFactory.GetGrain<IRunnerGrain>(S.Host).CancelAsync(Id, S.Attempt);
-            }
-            catch (Exception e) when (e is OrleansException or TimeoutException)
-            {
-                // The host is gone, and its attempt with it; the cancel is already stored.
-                LogRunnerUnreachable(logger, Id, S.Attempt, S.Host, e.Message);
-            }
-        }
-
-        return View();
+    public async Task<TaskView?> SupersedeAsync(Guid newerTaskId)
+    {
+        await ApplyAsync(TaskLifecycle.Supersede(S, newerTaskId, DateTimeOffset.UtcNow));
+        return S.Spec is null ? null : View();
     }
 
     public async Task<TaskAssignment?> ClaimAsync(string host)
@@ -89,82 +72,32 @@ public sealed partial class TaskGrain(
         }
 
         var assignment = await GrainFactory.GetGrain<IAssignmentGrain>(S.Spec.AssignmentId).GetAsync();
-        if (assignment is null)
+        var maxScore = assignment?.ScenariosFor(S.Spec.IncludePrivate).SelectMany(s => s.Steps).Sum(s => s.Points);
+        if (!await ApplyAsync(TaskLifecycle.Claim(S, host, maxScore, DateTimeOffset.UtcNow)) || assignment is null)
         {
-            await FinishAsync(GradingStatus.Failed, null, $"The assignment '{S.Spec.AssignmentId}' does not exist.");
             return null;
         }
 
-        S.Attempt++;
-        S.Status = GradingStatus.Preparing;
-        S.Host = host;
-        S.StartedAt = DateTimeOffset.UtcNow;
-        S.MaxScore = assignment.ScenariosFor(S.Spec.IncludePrivate).SelectMany(s => s.Steps).Sum(s => s.Points);
-        S.Phases.Add(new PhaseEvent(S.Attempt, "claimed", host, DateTimeOffset.UtcNow));
-        await SaveAsync();
-        GraderTelemetry.TaskClaimed(View());
         LogClaimed(logger, Id, S.Attempt, host);
         return new TaskAssignment(Id, S.Attempt, S.Spec, assignment);
     }
 
-    public async Task<bool> ReportPhaseAsync(int attempt, string phase, string? detail)
-    {
-        if (!IsCurrent(attempt))
-        {
-            return false;
-        }
+    public Task<bool> ReportPhaseAsync(int attempt, string phase, string? detail) =>
+        ApplyAsync(TaskLifecycle.Phase(S, attempt, phase, detail, DateTimeOffset.UtcNow));
 
-        S.Status = phase switch
-        {
-            "starting" or "probing" => GradingStatus.Starting,
-            "testing" => GradingStatus.Testing,
-            _ => S.Status,
-        };
-        S.Phases.Add(new PhaseEvent(attempt, phase, detail, DateTimeOffset.UtcNow));
-        await SaveAsync();
-        return true;
-    }
-
-    public async Task<bool> ReportStepAsync(StepResult result)
-    {
-        if (!IsCurrent(result.Attempt))
-        {
-            return false;
-        }
-
-        S.Steps.RemoveAll(s => s.SameStepAs(result));
-        S.Steps.Add(result);
-        await SaveAsync();
-        return true;
-    }
+    public Task<bool> ReportStepAsync(StepResult result) => ApplyAsync(TaskLifecycle.Step(S, result));
 
     public async Task FinishAttemptAsync(int attempt, AttemptReport report)
     {
-        if (!IsCurrent(attempt))
+        if (report.End == AttemptEnd.InfrastructureError)
         {
-            return;
+            LogRequeued(logger, Id, attempt, report.Fault ?? InfrastructureFault.Internal, report.Message);
         }
 
-        S.ContainerLogs = report.ContainerLogs;
-        S.ExitCode = report.ExitCode;
-        S.OomKilled = report.OomKilled;
-        S.ImageDigest = report.ImageDigest ?? S.ImageDigest;
-        switch (report.End)
-        {
-            case AttemptEnd.Tested:
-                await FinishAsync(GradingStatus.Completed, report.End, report.Message);
-                break;
-            case AttemptEnd.InfrastructureError:
-                await RetryOrFailAsync(report.Message ?? "The runner failed.");
-                break;
-            case AttemptEnd.Cancelled:
-                await FinishAsync(GradingStatus.Cancelled, report.End, report.Message ?? "Cancelled.");
-                break;
-            default:
-                await FinishAsync(GradingStatus.Failed, report.End, report.Message);
-                break;
-        }
+        await ApplyAsync(TaskLifecycle.FinishAttempt(S, attempt, report, _options.MaxAttempts, DateTimeOffset.UtcNow));
     }
+
+    public Task RefreshReadModelAsync() => S.Spec is null ? Task.CompletedTask : readModel.WriteAsync(View(), S.Revision);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -205,9 +138,15 @@ public sealed partial class TaskGrain(
 
     public async Task HostLostAsync(string host, int attempt)
     {
-        if (IsCurrent(attempt) && S.Host == host)
+        if (S.Spec is null || S.Host != host)
         {
-            await RetryOrFailAsync($"The grading host '{host}' was lost during attempt {attempt}.");
+            return;
+        }
+
+        var detail = $"The grading host '{host}' was lost during attempt {attempt}.";
+        if (await ApplyAsync(TaskLifecycle.AttemptLost(S, attempt, InfrastructureFault.HostLost, detail, _options.MaxAttempts, DateTimeOffset.UtcNow)))
+        {
+            LogRequeued(logger, Id, attempt, InfrastructureFault.HostLost, detail);
         }
     }
 
@@ -223,48 +162,109 @@ public sealed partial class TaskGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>Persists, then tells everyone who watches: local listeners, remote observers, the read model.</summary>
-    private async Task SaveAsync()
+    /// <summary>Stores the next state and only then adopts it: a failed write leaves this activation as it
+    /// was, so the caller's retry (or the watchdog) applies the transition later. Then tells everyone who
+    /// watches and carries out the change's effects. Returns false when there was nothing to change.</summary>
+    private async Task<bool> ApplyAsync(TaskChange? change)
     {
-        S.Revision++;
-        await state.WriteStateAsync();
+        if (change is null)
+        {
+            return false;
+        }
+
+        var previous = state.State;
+        change.Next.Revision = previous.Revision + 1;
+        state.State = change.Next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            state.State = previous;
+            LogWriteFailed(logger, e, Id, change.Next.Status);
+            if (e is InconsistentStateException)
+            {
+                // The store moved on without us (a write that landed but was reported lost): read it again.
+                DeactivateOnIdle();
+            }
+
+            throw;
+        }
+
         var view = View();
+        CountTransition(previous, view);
         transitions.Publish(view);
         await _observers.Notify(o => o.OnTaskChangedAsync(view));
         await readModel.WriteAsync(view, S.Revision);
-    }
-
-    private bool IsCurrent(int attempt) => S.Spec is not null && !S.Status.IsTerminal() && S.Status != GradingStatus.Queued && attempt == S.Attempt;
-
-    private async Task RetryOrFailAsync(string reason)
-    {
-        if (S.Attempt >= _options.MaxAttempts)
+        if (S.Status.IsTerminal())
         {
-            await FinishAsync(GradingStatus.Failed, AttemptEnd.InfrastructureError, $"{reason} Gave up after {S.Attempt} attempts.");
-            return;
+            LogFinished(logger, Id, S.Attempt, S.Status, S.End);
         }
 
-        LogRequeued(logger, Id, S.Attempt, reason);
-        S.Status = GradingStatus.Queued;
-        S.Phases.Add(new PhaseEvent(S.Attempt, "requeued", reason, DateTimeOffset.UtcNow));
-        S.Host = null;
-        await SaveAsync();
-        GraderTelemetry.TaskRequeued();
-        await Queue.EnqueueAsync(new QueueEntry(Id, S.Spec!.UserId, S.CreatedAt));
+        await RunEffectsAsync(change.Effects, previous);
+        return true;
     }
 
-    private async Task FinishAsync(GradingStatus status, AttemptEnd? end, string? message)
+    /// <summary>Each effect is repeated by the watchdog if it fails here, so a failure is logged, not thrown:
+    /// the transition it follows is already stored.</summary>
+    private async Task RunEffectsAsync(TaskEffects effects, TaskState previous)
     {
-        using var span = GraderTelemetry.TaskSpan(Id, "finish");
-        GraderTelemetry.TaskFinished(S.Status, status, end);
-        S.Status = status;
-        S.End = end;
-        S.Message = message;
-        S.FinishedAt = DateTimeOffset.UtcNow;
-        S.Phases.Add(new PhaseEvent(S.Attempt, status.ToString().ToLowerInvariant(), message, S.FinishedAt.Value));
-        await SaveAsync();
-        LogFinished(logger, Id, S.Attempt, status, end);
-        await StopWatchdogAsync();
+        try
+        {
+            if (effects.HasFlag(TaskEffects.Enqueue))
+            {
+                await Queue.EnqueueAsync(new QueueEntry(Id, S.Spec!.UserId, S.CreatedAt));
+            }
+
+            if (effects.HasFlag(TaskEffects.LeaveQueue))
+            {
+                await Queue.RemoveAsync(Id);
+            }
+
+            if (effects.HasFlag(TaskEffects.StopWatchdog))
+            {
+                await StopWatchdogAsync();
+            }
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException or InvalidOperationException)
+        {
+            LogEffectFailed(logger, Id, effects, e.Message);
+        }
+
+        if (effects.HasFlag(TaskEffects.StopRunner) && previous.Host is not null)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IRunnerGrain>(previous.Host).CancelAsync(Id, previous.Attempt);
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                // The host is gone, and its attempt with it; the cancel is already stored.
+                LogRunnerUnreachable(logger, Id, previous.Attempt, previous.Host, e.Message);
+            }
+        }
+    }
+
+    private static void CountTransition(TaskState previous, TaskView now)
+    {
+        if (previous.Spec is null)
+        {
+            GraderTelemetry.TaskSubmitted();
+        }
+        else if (previous.Status == GradingStatus.Queued && now.Status == GradingStatus.Preparing)
+        {
+            GraderTelemetry.TaskClaimed(now);
+        }
+        else if (previous.Status != GradingStatus.Queued && now.Status == GradingStatus.Queued)
+        {
+            GraderTelemetry.TaskRequeued();
+        }
+
+        if (now.Status.IsTerminal() && !previous.Status.IsTerminal())
+        {
+            GraderTelemetry.TaskFinished(previous.Status, now.Status, now.End);
+        }
     }
 
     private async Task StopWatchdogAsync()
@@ -279,7 +279,7 @@ public sealed partial class TaskGrain(
     {
         var steps = S.Steps.Where(s => s.Attempt == S.Attempt).ToList();
         return new TaskView(Id, S.Spec!, S.Status, S.Attempt, S.Host, S.CreatedAt, S.StartedAt, S.FinishedAt, S.Message, S.End,
-            steps, S.Phases.ToList(), S.ContainerLogs, S.ExitCode, S.OomKilled, steps.Sum(s => s.Points), S.MaxScore, S.ImageDigest);
+            steps, S.Phases.ToList(), S.ContainerLogs, S.ExitCode, S.OomKilled, steps.Sum(s => s.Points), S.MaxScore, S.ImageDigest, StaffMessage: S.StaffMessage);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} submitted by {UserId} for {AssignmentId}: {Image}")]
@@ -288,8 +288,14 @@ public sealed partial class TaskGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} attempt {Attempt} claimed by {Host}")]
     private static partial void LogClaimed(ILogger logger, Guid taskId, int attempt, string host);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} attempt {Attempt} requeued: {Reason}")]
-    private static partial void LogRequeued(ILogger logger, Guid taskId, int attempt, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} attempt {Attempt} lost on our side ({Fault}): {Reason}")]
+    private static partial void LogRequeued(ILogger logger, Guid taskId, int attempt, InfrastructureFault fault, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: storing the change to {Status} failed; the task keeps its previous state")]
+    private static partial void LogWriteFailed(ILogger logger, Exception e, Guid taskId, GradingStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: {Effects} after a stored change failed; the watchdog repeats it: {Error}")]
+    private static partial void LogEffectFailed(ILogger logger, Guid taskId, TaskEffects effects, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} attempt {Attempt}: runner {Host} unreachable: {Error}")]
     private static partial void LogRunnerUnreachable(ILogger logger, Guid taskId, int attempt, string host, string error);

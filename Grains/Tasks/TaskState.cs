@@ -23,4 +23,17 @@ public sealed class TaskState
 
     /// <summary>Counts persisted transitions; the read model keeps only the highest it has seen.</summary>
     [Id(16)] public long Revision { get; set; }
+
+    /// <summary>The technical detail behind <see cref="Message"/>, for staff only.</summary>
+    [Id(17)] public string? StaffMessage { get; set; }
+
+    /// <summary>A copy to change while the stored state stays as it was; the lists are new, their
+    /// elements are immutable records.</summary>
+    public TaskState Copy()
+    {
+        var copy = (TaskState)MemberwiseClone();
+        copy.Steps = [.. Steps];
+        copy.Phases = [.. Phases];
+        return copy;
+    }
 }

@@ -40,6 +40,7 @@ public static class GraderSiloExtensions
         services.AddSingleton(Options.Create(redis));
         services.AddSingleton(Options.Create(database));
         services.AddSingleton(Options.Create(tasks));
+        services.AddSingleton(Options.Create(configuration.Read<SubmissionOptions>(SubmissionOptions.Section)));
         // Hosted services start in registration order: the schema must exist before Orleans reads its queries.
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<SchemaMigrator>());
@@ -49,6 +50,8 @@ public static class GraderSiloExtensions
         services.Configure<HostOptions>(o => o.ShutdownTimeout = GradingClusterMembership.ShutdownTimeout(configuration.Read<RunnerOptions>(RunnerOptions.Section)));
         services.AddSingleton<TaskTransitions>();
         services.AddSingleton<TaskReadModel>();
+        services.AddSingleton<TaskReadModelRepair>();
+        services.AddHostedService(sp => sp.GetRequiredService<TaskReadModelRepair>());
         services.AddSingleton<Grader.Assignments.AssignmentCatalog>();
 
         builder.UseOrleans(silo =>

@@ -19,6 +19,9 @@ public sealed class DetailsModel(IGrainFactory grains, Grader.Web.Browse.ReadMod
 {
     public TaskView View { get; private set; } = null!;
 
+    /// <summary>Why "Run again" was refused (closed, too many pending, rate limit), as the door said it.</summary>
+    public string? RerunRefusal { get; private set; }
+
     public TaskBody Body { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(Guid id) => await LoadAsync(id) ? Page() : NotFound();
@@ -44,10 +47,14 @@ public sealed class DetailsModel(IGrainFactory grains, Grader.Web.Browse.ReadMod
             return NotFound();
         }
 
-        var rerun = Guid.NewGuid();
-        var spec = View.Spec with { IncludePrivate = View.Spec.IncludePrivate && User.IsStaff(), Source = "rerun" };
-        await grains.GetGrain<ITaskGrain>(rerun).SubmitAsync(spec);
-        return Redirect($"/tasks/{rerun}");
+        var result = await Grader.Web.Tasks.SubmissionDoor.SubmitAsync(grains, User, View.Spec.AssignmentId, View.Spec.Image, "rerun", forUser: View.Spec.UserId);
+        if (result.Task is not { } rerun)
+        {
+            RerunRefusal = result.Message;
+            return Page();
+        }
+
+        return Redirect($"/tasks/{rerun.Id}");
     }
 
     private async Task<TimeSpan?> EstimateWaitAsync(TaskView view, int ahead)

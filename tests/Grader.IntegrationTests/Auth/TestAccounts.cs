@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Grader.Web.Auth;
 using Grader.Web.Auth.Accounts;
 using Grader.Web.Auth.Tokens;
@@ -21,5 +22,27 @@ public static class TestAccounts
 
         var (_, token) = await services.GetRequiredService<ApiTokenStore>().CreateAsync(username, "integration tests", DateTimeOffset.UtcNow.AddHours(6), CancellationToken.None);
         return new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    /// <summary>Signs <paramref name="client"/> in (by session cookie) as a local account of that role, made if missing.</summary>
+    public static async Task SignInAsync(IServiceProvider services, HttpClient client, string username, UserRole role)
+    {
+        var password = $"pw-{Guid.NewGuid():N}";
+        var users = services.GetRequiredService<UserStore>();
+        var hash = services.GetRequiredService<LocalPasswords>().Hash(password);
+        if (await users.FindAsync(username, CancellationToken.None) is null)
+        {
+            await users.CreateLocalAsync(username, hash, role, null, null, null, CancellationToken.None);
+        }
+        else
+        {
+            await users.SetPasswordHashAsync(username, hash, CancellationToken.None);
+        }
+
+        var response = await client.PostAsJsonAsync("/api/auth/sign-in", new { username, password });
+        Assert.True(response.IsSuccessStatusCode, $"sign-in of {username}: {(int)response.StatusCode}");
+        // Cookie-authenticated API calls that change something carry the antiforgery token.
+        var session = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", session.GetProperty("antiforgeryToken").GetString());
     }
 }

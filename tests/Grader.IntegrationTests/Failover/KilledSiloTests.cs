@@ -58,7 +58,7 @@ public sealed class KilledSiloTests : IAsyncLifetime
         Assert.Equal(GradingStatus.Completed, task.Status);
         Assert.Equal(2, task.Attempt);
         Assert.Equal(hostB, task.Host);
-        Assert.Contains(task.Phases, p => p.Phase == "requeued" && p.Attempt == 1 && p.Detail!.Contains(hostA, StringComparison.Ordinal));
+        Assert.Contains(task.Phases, p => p.Phase == "requeued" && p.Attempt == 1 && p.StaffDetail!.Contains(hostA, StringComparison.Ordinal));
         Assert.Equal(StepOutcome.Passed, Assert.Single(task.Steps).Outcome);
 
         // Host A's container and database sandbox were orphaned by the kill, until membership declared A

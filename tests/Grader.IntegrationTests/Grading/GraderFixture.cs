@@ -9,6 +9,7 @@ using Grader.Sandbox;
 using Grader.Tasks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Grader.IntegrationTests.Grading;
@@ -39,6 +40,8 @@ public sealed class GraderFixture : IAsyncLifetime
 
     public TaskTransitions Transitions => Services.GetRequiredService<TaskTransitions>();
 
+    public StorageFaults StorageFaults => Services.GetRequiredService<StorageFaults>();
+
     public string Image(string mode) => $"{Registry}/students/app:{mode}";
 
     public async Task InitializeAsync()
@@ -50,6 +53,8 @@ public sealed class GraderFixture : IAsyncLifetime
             ["Docker:Slots"] = "4",
             // Below the hand-made layer bomb (1.5 GB unpacked), well above the student app (about 240 MB).
             ["Images:MaxUncompressedMb"] = "1024",
+            // Streams re-read their task this often; a test moves a task grain under an open stream.
+            ["TaskStream:Renewal"] = "00:00:02",
             // The same registry under another name, with a wrong password: a student's private image.
             ["Docker:Registries:1:Server"] = Registry.Replace("127.0.0.1", "localhost", StringComparison.Ordinal),
             ["Docker:Registries:1:Username"] = "grader",
@@ -61,6 +66,9 @@ public sealed class GraderFixture : IAsyncLifetime
             {
                 web.UseSetting(key, value);
             }
+
+            // Dormant until a test arms it.
+            web.ConfigureTestServices(services => services.AddStorageFaults(Grader.GrainStorage.Provider));
         });
         Http = _web.CreateClient();
         var ready = await Http.GetAsync("/readyz");

@@ -57,4 +57,41 @@ public sealed class LiveProgressTests(GraderFixture grader) : IAsyncLifetime
         Assert.Equal((long)last.Steps.Count, await LocalStack.ScalarAsync<long>(grader.StateDatabase,
             "SELECT count(*) FROM step_verdict WHERE task_id = @id AND outcome = 'Passed'", ("id", id)));
     }
+
+    /// <summary>A task grain that deactivates (as when it moves to another silo) forgets its observers; the
+    /// stream's renewal re-subscribes and re-reads, so the final verdict still arrives and the stream ends.</summary>
+    [Fact]
+    public async Task StreamDeliversTheFinalVerdictAfterItsTaskGrainMoves()
+    {
+        await grader.DemoAssignmentAsync("live-moved");
+        var submitted = await grader.Http.PostAsJsonAsync("/api/tasks", new { assignmentId = "live-moved", image = grader.Image("correct") });
+        var id = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("task").GetProperty("id").GetGuid();
+        var task = grader.Grains.GetGrain<ITaskGrain>(id);
+
+        using var response = await grader.Http.GetAsync($"/api/tasks/{id}/events", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var received = new List<TaskView>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var moves = 0;
+        while (await reader.ReadLineAsync(deadline.Token) is { } line)
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            received.Add(JsonSerializer.Deserialize<TaskView>(line["data: ".Length..], GraderFixture.Json)!);
+            if (!received[^1].Status.IsTerminal())
+            {
+                // Every event makes the grain forget this stream: only re-reads can carry it to the end.
+                await task.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+                moves++;
+            }
+        }
+
+        Assert.True(moves >= 1, "the grain was never moved");
+        Assert.Equal(GradingStatus.Completed, received[^1].Status);
+        Assert.Equal(received[^1].MaxScore, received[^1].Score);
+        Assert.Equal(GradingStatus.Completed, (await task.GetAsync())!.Status);
+    }
 }

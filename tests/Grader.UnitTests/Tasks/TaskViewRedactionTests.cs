@@ -75,6 +75,23 @@ public class TaskViewRedactionTests
         Assert.DoesNotContain("/secret", view.ForStudent().ContainerLogs ?? "");
     }
 
+    [Fact]
+    public void StudentGetsThePlainWordsButNotTheStaffDetailOfInfrastructureEvents()
+    {
+        var view = View() with
+        {
+            Phases = [new PhaseEvent(1, "requeued", "re-run: the grader's database restarted", At, "NpgsqlException: 57P01 on S10.1.2.3:11111:99")],
+            Message = "The grader could not run this task.",
+            StaffMessage = "InvalidOperationException at Grader.Runners.GradingJob.RunAsync()",
+        };
+
+        var redacted = view.ForStudent();
+
+        Assert.Null(redacted.StaffMessage);
+        Assert.Equal((view.Message, "re-run: the grader's database restarted", null), (redacted.Message, redacted.Phases[0].Detail, redacted.Phases[0].StaffDetail));
+        Assert.NotNull(view.Phases[0].StaffDetail);
+    }
+
     private static StepResult Step(string scenario, bool isPrivate, StepOutcome outcome, decimal points, int index = 0) => new(
         Attempt: 1,
         ScenarioId: scenario,

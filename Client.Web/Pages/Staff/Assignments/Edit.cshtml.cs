@@ -120,9 +120,16 @@ public sealed class EditAssignmentModel(IGrainFactory grains) : PageModel
             return Page();
         }
 
-        var task = Guid.NewGuid();
-        await grains.GetGrain<ITaskGrain>(task).SubmitAsync(new TaskSpec(User.Username(), id, image.ToString(), IncludePrivate: true, Source: "dry-run"));
-        return Redirect($"/tasks/{task}");
+        var result = await Grader.Web.Tasks.SubmissionDoor.SubmitAsync(grains, User, id, image.ToString(), "dry-run");
+        if (result.Task is not { } task)
+        {
+            Form = AssignmentForm.From(current);
+            SuiteText = await Grain.GetSuiteAsync();
+            (ReferenceImage, DryRunError) = (referenceImage, result.Message);
+            return Page();
+        }
+
+        return Redirect($"/tasks/{task.Id}");
     }
 
     private static async Task<string?> ReadAsync(IFormFile file)

@@ -1,0 +1,187 @@
+namespace Grader.Tasks;
+
+/// <summary>What the grain does once a change is stored. Each effect is safe to repeat, and each is
+/// repeated by the watchdog if the grain fails before it (see <see cref="TaskGrain"/>).</summary>
+[Flags]
+public enum TaskEffects
+{
+    None = 0,
+    /// <summary>Put the task in line (again).</summary>
+    Enqueue = 1,
+    /// <summary>Take the task out of the line if it is still there.</summary>
+    LeaveQueue = 2,
+    /// <summary>Tell the runner of the attempt that was current before the change to stop it.</summary>
+    StopRunner = 4,
+    /// <summary>The task is final: its watchdog reminder goes.</summary>
+    StopWatchdog = 8,
+}
+
+/// <summary>The state a transition leads to, and what must happen after it is stored.</summary>
+public sealed record TaskChange(TaskState Next, TaskEffects Effects);
+
+/// <summary>The task's life cycle as pure rules, free of Orleans so every transition can be unit-tested
+/// (like <see cref="Queue.FairQueue"/>). Each rule reads a state and returns the next one as a new copy,
+/// or null when the call changes nothing: a duplicate, a late report for an attempt that is no longer
+/// current, or a call that does not apply to the task's status. The given state is never changed, so a
+/// grain whose write fails still holds the state it had.</summary>
+public static class TaskLifecycle
+{
+    public static bool IsCurrent(TaskState s, int attempt) =>
+        s.Spec is not null && !s.Status.IsTerminal() && s.Status != GradingStatus.Queued && attempt == s.Attempt;
+
+    /// <summary>A task is created once; submitting again (a retried call) changes nothing.</summary>
+    public static TaskChange? Submit(TaskState s, TaskSpec spec, DateTimeOffset now)
+    {
+        if (s.Spec is not null)
+        {
+            return null;
+        }
+
+        var next = s.Copy();
+        next.Spec = spec;
+        next.Status = GradingStatus.Queued;
+        next.CreatedAt = now;
+        return new TaskChange(next, TaskEffects.Enqueue);
+    }
+
+    public static TaskChange? Cancel(TaskState s, string requestedBy, DateTimeOffset now) =>
+        EndEarly(s, GradingStatus.Cancelled, $"Cancelled by {requestedBy}.", now);
+
+    /// <summary>The student submitted again to an assignment that keeps only the newest submission.</summary>
+    public static TaskChange? Supersede(TaskState s, Guid newerTaskId, DateTimeOffset now) =>
+        EndEarly(s, GradingStatus.Superseded, $"Superseded by a newer submission ({newerTaskId}).", now);
+
+    /// <summary>A runner takes a queued task. <paramref name="maxScore"/> is null when the assignment no
+    /// longer exists, which fails the task: nothing could ever grade it.</summary>
+    public static TaskChange? Claim(TaskState s, string host, decimal? maxScore, DateTimeOffset now)
+    {
+        if (s.Spec is null || s.Status != GradingStatus.Queued)
+        {
+            return null;
+        }
+
+        if (maxScore is null)
+        {
+            return Finish(s, GradingStatus.Failed, null, $"The assignment '{s.Spec.AssignmentId}' does not exist.", null, now);
+        }
+
+        var next = s.Copy();
+        next.Attempt++;
+        next.Status = GradingStatus.Preparing;
+        next.Host = host;
+        next.StartedAt = now;
+        next.MaxScore = maxScore.Value;
+        next.Phases.Add(new PhaseEvent(next.Attempt, "claimed", host, now));
+        return new TaskChange(next, TaskEffects.None);
+    }
+
+    public static TaskChange? Phase(TaskState s, int attempt, string phase, string? detail, DateTimeOffset now)
+    {
+        if (!IsCurrent(s, attempt))
+        {
+            return null;
+        }
+
+        var next = s.Copy();
+        next.Status = phase switch
+        {
+            "starting" or "probing" => GradingStatus.Starting,
+            "testing" => GradingStatus.Testing,
+            _ => s.Status,
+        };
+        next.Phases.Add(new PhaseEvent(attempt, phase, detail, now));
+        return new TaskChange(next, TaskEffects.None);
+    }
+
+    /// <summary>A step's verdict; a repeated delivery of the same step replaces the earlier one.</summary>
+    public static TaskChange? Step(TaskState s, StepResult result)
+    {
+        if (!IsCurrent(s, result.Attempt))
+        {
+            return null;
+        }
+
+        var next = s.Copy();
+        next.Steps.RemoveAll(x => x.SameStepAs(result));
+        next.Steps.Add(result);
+        return new TaskChange(next, TaskEffects.None);
+    }
+
+    public static TaskChange? FinishAttempt(TaskState s, int attempt, AttemptReport report, int maxAttempts, DateTimeOffset now)
+    {
+        if (!IsCurrent(s, attempt))
+        {
+            return null;
+        }
+
+        var withOutput = s.Copy();
+        withOutput.ContainerLogs = report.ContainerLogs;
+        withOutput.ExitCode = report.ExitCode;
+        withOutput.OomKilled = report.OomKilled;
+        withOutput.ImageDigest = report.ImageDigest ?? s.ImageDigest;
+        return report.End switch
+        {
+            AttemptEnd.Tested => Finish(withOutput, GradingStatus.Completed, report.End, report.Message, null, now),
+            AttemptEnd.InfrastructureError => RetryOrFail(withOutput, report.Fault ?? InfrastructureFault.Internal,
+                report.Message ?? "The runner failed.", maxAttempts, now),
+            AttemptEnd.Cancelled => Finish(withOutput, GradingStatus.Cancelled, report.End, report.Message ?? "Cancelled.", null, now),
+            _ => Finish(withOutput, GradingStatus.Failed, report.End, report.Message, null, now),
+        };
+    }
+
+    /// <summary>The attempt was lost on our side without a report (its host died or forgot it): the task
+    /// goes back in line, uncharged, or fails once it has used all its attempts.</summary>
+    public static TaskChange? AttemptLost(TaskState s, int attempt, InfrastructureFault fault, string staffDetail, int maxAttempts, DateTimeOffset now) =>
+        IsCurrent(s, attempt) ? RetryOrFail(s, fault, staffDetail, maxAttempts, now) : null;
+
+    /// <summary>What a student reads about a fault of ours: no exception text, host or address.</summary>
+    public static string PlainWords(InfrastructureFault fault) => fault switch
+    {
+        InfrastructureFault.GraderDatabase => "re-run: the grader's database restarted",
+        InfrastructureFault.Engine => "re-run: the grader's container engine was unavailable",
+        InfrastructureFault.HostLost => "re-run: the grading machine stopped answering",
+        InfrastructureFault.HostStopping => "re-run: the grading machine was shut down",
+        _ => "re-run: the grader had an internal problem",
+    };
+
+    private static TaskChange RetryOrFail(TaskState s, InfrastructureFault fault, string staffDetail, int maxAttempts, DateTimeOffset now)
+    {
+        var plain = PlainWords(fault);
+        if (s.Attempt >= maxAttempts)
+        {
+            return Finish(s, GradingStatus.Failed, AttemptEnd.InfrastructureError,
+                $"The grader could not run this task ({plain}, {s.Attempt} times); it is not counted against you. Please submit again later.",
+                $"{staffDetail} Gave up after {s.Attempt} attempts.", now);
+        }
+
+        var next = s.Copy();
+        next.Status = GradingStatus.Queued;
+        next.Phases.Add(new PhaseEvent(s.Attempt, "requeued", plain, now, staffDetail));
+        next.Host = null;
+        return new TaskChange(next, TaskEffects.Enqueue);
+    }
+
+    private static TaskChange? EndEarly(TaskState s, GradingStatus status, string message, DateTimeOffset now)
+    {
+        if (s.Spec is null || s.Status.IsTerminal())
+        {
+            return null;
+        }
+
+        var running = s.Status != GradingStatus.Queued && s.Host is not null;
+        var next = Finish(s, status, AttemptEnd.Cancelled, message, null, now);
+        return next with { Effects = next.Effects | TaskEffects.LeaveQueue | (running ? TaskEffects.StopRunner : TaskEffects.None) };
+    }
+
+    private static TaskChange Finish(TaskState s, GradingStatus status, AttemptEnd? end, string? message, string? staffMessage, DateTimeOffset now)
+    {
+        var next = s.Copy();
+        next.Status = status;
+        next.End = end;
+        next.Message = message;
+        next.StaffMessage = staffMessage;
+        next.FinishedAt = now;
+        next.Phases.Add(new PhaseEvent(s.Attempt, status.ToString().ToLowerInvariant(), message, now, staffMessage));
+        return new TaskChange(next, TaskEffects.StopWatchdog);
+    }
+}

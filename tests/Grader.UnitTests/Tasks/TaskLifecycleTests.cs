@@ -1,0 +1,275 @@
+using System.Text.Json;
+using Grader.Tasks;
+
+namespace Grader.UnitTests.Tasks;
+
+public class TaskLifecycleTests
+{
+    private const int MaxAttempts = 3;
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TaskSpec Spec = new("alice", "dbs-1", "registry/alice/app:1", IncludePrivate: false);
+
+    public static TheoryData<GradingStatus> AllStatuses() => new(Enum.GetValues<GradingStatus>());
+
+    public static TheoryData<GradingStatus> Running() => new(GradingStatus.Preparing, GradingStatus.Starting, GradingStatus.Testing);
+
+    public static TheoryData<GradingStatus> NotRunning() =>
+        new(Enum.GetValues<GradingStatus>().Where(s => s is not (GradingStatus.Preparing or GradingStatus.Starting or GradingStatus.Testing)));
+
+    [Fact]
+    public void SubmitQueuesANewTaskAndAsksForAnEnqueue()
+    {
+        var change = TaskLifecycle.Submit(new TaskState(), Spec, Now)!;
+
+        Assert.Equal((GradingStatus.Queued, Spec, Now, 0), (change.Next.Status, change.Next.Spec, change.Next.CreatedAt, change.Next.Attempt));
+        Assert.Equal(TaskEffects.Enqueue, change.Effects);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllStatuses))]
+    public void SubmittingAgainChangesNothing(GradingStatus status) =>
+        Assert.Null(TaskLifecycle.Submit(In(status), Spec with { Image = "other" }, Now));
+
+    [Fact]
+    public void ClaimStartsTheNextAttemptOnThatHost()
+    {
+        var change = TaskLifecycle.Claim(In(GradingStatus.Queued, attempt: 1), "host-b", 6m, Now)!;
+
+        Assert.Equal((GradingStatus.Preparing, 2, "host-b", 6m, Now), (change.Next.Status, change.Next.Attempt, change.Next.Host, change.Next.MaxScore, change.Next.StartedAt));
+        Assert.Equal(new PhaseEvent(2, "claimed", "host-b", Now), change.Next.Phases[^1]);
+        Assert.Equal(TaskEffects.None, change.Effects);
+    }
+
+    [Fact]
+    public void ClaimOfATaskWhoseAssignmentIsGoneFailsIt()
+    {
+        var change = TaskLifecycle.Claim(In(GradingStatus.Queued), "host-b", maxScore: null, Now)!;
+
+        Assert.Equal(GradingStatus.Failed, change.Next.Status);
+        Assert.Contains("dbs-1", change.Next.Message, StringComparison.Ordinal);
+        Assert.Equal(TaskEffects.StopWatchdog, change.Effects);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllStatuses))]
+    public void OnlyAQueuedTaskCanBeClaimed(GradingStatus status)
+    {
+        var change = TaskLifecycle.Claim(In(status), "host-b", 6m, Now);
+
+        Assert.Equal(status == GradingStatus.Queued, change is not null);
+        Assert.Null(TaskLifecycle.Claim(new TaskState(), "host-b", 6m, Now));
+    }
+
+    [Theory]
+    [MemberData(nameof(Running))]
+    public void ReportsOfTheCurrentAttemptAreTaken(GradingStatus status)
+    {
+        var s = In(status, attempt: 2);
+
+        Assert.NotNull(TaskLifecycle.Phase(s, 2, "pulling", "image", Now));
+        Assert.NotNull(TaskLifecycle.Step(s, Step(2, "a", 0, StepOutcome.Passed)));
+        Assert.NotNull(TaskLifecycle.FinishAttempt(s, 2, Report(AttemptEnd.Tested), MaxAttempts, Now));
+        Assert.NotNull(TaskLifecycle.AttemptLost(s, 2, InfrastructureFault.HostLost, "gone", MaxAttempts, Now));
+    }
+
+    [Theory]
+    [MemberData(nameof(Running))]
+    public void ReportsOfAnEarlierOrLaterAttemptAreIgnored(GradingStatus status)
+    {
+        var s = In(status, attempt: 2);
+        foreach (var attempt in new[] { 1, 3 })
+        {
+            Assert.Null(TaskLifecycle.Phase(s, attempt, "pulling", null, Now));
+            Assert.Null(TaskLifecycle.Step(s, Step(attempt, "a", 0, StepOutcome.Passed)));
+            Assert.Null(TaskLifecycle.FinishAttempt(s, attempt, Report(AttemptEnd.Tested), MaxAttempts, Now));
+            Assert.Null(TaskLifecycle.AttemptLost(s, attempt, InfrastructureFault.HostLost, "gone", MaxAttempts, Now));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(NotRunning))]
+    public void ReportsForATaskThatIsNotRunningAreIgnored(GradingStatus status)
+    {
+        var s = In(status, attempt: 1);
+
+        Assert.Null(TaskLifecycle.Phase(s, 1, "testing", null, Now));
+        Assert.Null(TaskLifecycle.Step(s, Step(1, "a", 0, StepOutcome.Passed)));
+        Assert.Null(TaskLifecycle.FinishAttempt(s, 1, Report(AttemptEnd.Tested), MaxAttempts, Now));
+        Assert.Null(TaskLifecycle.AttemptLost(s, 1, InfrastructureFault.HostLost, "gone", MaxAttempts, Now));
+    }
+
+    [Theory]
+    [InlineData("pulling", GradingStatus.Preparing)]
+    [InlineData("database", GradingStatus.Preparing)]
+    [InlineData("starting", GradingStatus.Starting)]
+    [InlineData("probing", GradingStatus.Starting)]
+    [InlineData("testing", GradingStatus.Testing)]
+    public void PhasesMoveTheStatusForward(string phase, GradingStatus expected)
+    {
+        var change = TaskLifecycle.Phase(In(GradingStatus.Preparing), 1, phase, "detail", Now)!;
+
+        Assert.Equal(expected, change.Next.Status);
+        Assert.Equal(new PhaseEvent(1, phase, "detail", Now), change.Next.Phases[^1]);
+    }
+
+    [Fact]
+    public void ARepeatedStepReplacesTheEarlierDelivery()
+    {
+        var s = TaskLifecycle.Step(In(GradingStatus.Testing), Step(1, "a", 0, StepOutcome.Failed))!.Next;
+        s = TaskLifecycle.Step(s, Step(1, "a", 1, StepOutcome.Passed))!.Next;
+
+        var again = TaskLifecycle.Step(s, Step(1, "a", 0, StepOutcome.Passed))!.Next;
+
+        Assert.Equal(2, again.Steps.Count);
+        Assert.All(again.Steps, x => Assert.Equal(StepOutcome.Passed, x.Outcome));
+    }
+
+    [Theory]
+    [InlineData(AttemptEnd.Tested, GradingStatus.Completed)]
+    [InlineData(AttemptEnd.NotReady, GradingStatus.Failed)]
+    [InlineData(AttemptEnd.Crashed, GradingStatus.Failed)]
+    [InlineData(AttemptEnd.ImageUnavailable, GradingStatus.Failed)]
+    [InlineData(AttemptEnd.Cancelled, GradingStatus.Cancelled)]
+    public void AnAttemptThatEndsOnTheStudentsSideIsFinal(AttemptEnd end, GradingStatus expected)
+    {
+        var change = TaskLifecycle.FinishAttempt(In(GradingStatus.Testing), 1, Report(end) with { ContainerLogs = "log", ExitCode = 3 }, MaxAttempts, Now)!;
+
+        Assert.Equal((expected, end, Now, "log", 3L), (change.Next.Status, change.Next.End, change.Next.FinishedAt, change.Next.ContainerLogs, change.Next.ExitCode));
+        Assert.Equal(TaskEffects.StopWatchdog, change.Effects);
+        Assert.Null(TaskLifecycle.FinishAttempt(change.Next, 1, Report(end), MaxAttempts, Now));
+    }
+
+    [Fact]
+    public void OurFaultRequeuesWithPlainWordsForTheStudentAndTheDetailForStaff()
+    {
+        var report = Report(AttemptEnd.InfrastructureError) with
+        {
+            Message = "The grader failed on host 'vm': NpgsqlException: 57P01 at S10.0.0.1:11111:1",
+            Fault = InfrastructureFault.GraderDatabase,
+        };
+
+        var change = TaskLifecycle.FinishAttempt(In(GradingStatus.Testing, attempt: 1), 1, report, MaxAttempts, Now)!;
+
+        Assert.Equal((GradingStatus.Queued, 1, null), (change.Next.Status, change.Next.Attempt, change.Next.Host));
+        Assert.Equal(TaskEffects.Enqueue, change.Effects);
+        var requeued = change.Next.Phases[^1];
+        Assert.Equal(("requeued", "re-run: the grader's database restarted", report.Message), (requeued.Phase, requeued.Detail, requeued.StaffDetail));
+    }
+
+    [Fact]
+    public void OurFaultOnTheLastAttemptFailsTheTaskWithoutExceptionTextInItsMessage()
+    {
+        var report = Report(AttemptEnd.InfrastructureError) with { Message = "InvalidOperationException: boom", Fault = InfrastructureFault.Engine };
+
+        var change = TaskLifecycle.FinishAttempt(In(GradingStatus.Testing, attempt: MaxAttempts), MaxAttempts, report, MaxAttempts, Now)!;
+
+        Assert.Equal((GradingStatus.Failed, AttemptEnd.InfrastructureError), (change.Next.Status, change.Next.End));
+        Assert.DoesNotContain("Exception", change.Next.Message, StringComparison.Ordinal);
+        Assert.Contains("container engine", change.Next.Message, StringComparison.Ordinal);
+        Assert.Contains("InvalidOperationException: boom", change.Next.StaffMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", change.Next.Phases[^1].Detail ?? "", StringComparison.Ordinal);
+        Assert.Equal(TaskEffects.StopWatchdog, change.Effects);
+    }
+
+    [Fact]
+    public void ALostAttemptWithoutAFaultNameIsAnInternalProblem()
+    {
+        var change = TaskLifecycle.FinishAttempt(In(GradingStatus.Preparing), 1, Report(AttemptEnd.InfrastructureError), MaxAttempts, Now)!;
+
+        Assert.Equal(TaskLifecycle.PlainWords(InfrastructureFault.Internal), change.Next.Phases[^1].Detail);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllStatuses))]
+    public void CancelEndsAnyUnfinishedTaskAndStopsOnlyARunningAttempt(GradingStatus status)
+    {
+        var change = TaskLifecycle.Cancel(In(status), "bob", Now);
+
+        if (status.IsTerminal())
+        {
+            Assert.Null(change);
+            return;
+        }
+
+        Assert.Equal((GradingStatus.Cancelled, AttemptEnd.Cancelled, "Cancelled by bob."), (change!.Next.Status, change.Next.End, change.Next.Message));
+        var stop = status == GradingStatus.Queued ? TaskEffects.None : TaskEffects.StopRunner;
+        Assert.Equal(TaskEffects.StopWatchdog | TaskEffects.LeaveQueue | stop, change.Effects);
+    }
+
+    [Fact]
+    public void CancelOfATaskThatDoesNotExistChangesNothing() => Assert.Null(TaskLifecycle.Cancel(new TaskState(), "bob", Now));
+
+    [Fact]
+    public void PlainWordsNameNoExceptionHostOrAddress()
+    {
+        foreach (var fault in Enum.GetValues<InfrastructureFault>())
+        {
+            var words = TaskLifecycle.PlainWords(fault);
+            Assert.StartsWith("re-run: ", words, StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", words, StringComparison.Ordinal);
+            Assert.DoesNotMatch(@"\d+\.\d+\.\d+\.\d+", words);
+        }
+    }
+
+    /// <summary>Random sequences of every call, as duplicated, late and out-of-order deliveries produce them.
+    /// Whatever happens: the given state is never changed, attempts only grow and stay within the limit,
+    /// a final task stays final, and a task reaches its end only through a rule that stops the watchdog.</summary>
+    [Fact]
+    public void RandomCallSequencesKeepTheInvariants()
+    {
+        var random = new Random(12345);
+        for (var run = 0; run < 2000; run++)
+        {
+            var s = TaskLifecycle.Submit(new TaskState(), Spec, Now)!.Next;
+            for (var i = 0; i < 30; i++)
+            {
+                var before = Serialize(s);
+                var change = RandomCall(random, s);
+                Assert.Equal(before, Serialize(s));
+                if (change is null)
+                {
+                    continue;
+                }
+
+                var next = change.Next;
+                Assert.False(s.Status.IsTerminal(), "a final task changed");
+                Assert.InRange(next.Attempt, s.Attempt, MaxAttempts);
+                Assert.Equal(next.Status.IsTerminal(), change.Effects.HasFlag(TaskEffects.StopWatchdog));
+                Assert.Equal(next.Status == GradingStatus.Queued && s.Status != GradingStatus.Queued, change.Effects.HasFlag(TaskEffects.Enqueue));
+                Assert.True(next.Status == GradingStatus.Queued ? next.Host is null : true);
+                s = next;
+            }
+        }
+    }
+
+    private static TaskChange? RandomCall(Random random, TaskState s)
+    {
+        var attempt = s.Attempt + random.Next(-1, 2);
+        return random.Next(7) switch
+        {
+            0 => TaskLifecycle.Claim(s, "host-" + random.Next(2), random.Next(5) == 0 ? null : 4m, Now),
+            1 => TaskLifecycle.Phase(s, attempt, random.Next(2) == 0 ? "starting" : "testing", null, Now),
+            2 => TaskLifecycle.Step(s, Step(attempt, "a", random.Next(3), StepOutcome.Passed)),
+            3 => TaskLifecycle.FinishAttempt(s, attempt, Report(Enum.GetValues<AttemptEnd>()[random.Next(6)]), MaxAttempts, Now),
+            4 => TaskLifecycle.AttemptLost(s, attempt, InfrastructureFault.HostLost, "lost", MaxAttempts, Now),
+            5 => random.Next(10) == 0 ? TaskLifecycle.Cancel(s, "bob", Now) : null,
+            _ => TaskLifecycle.Submit(s, Spec, Now),
+        };
+    }
+
+    private static string Serialize(TaskState s) => JsonSerializer.Serialize(s);
+
+    private static TaskState In(GradingStatus status, int attempt = 1) => new()
+    {
+        Spec = Spec,
+        Status = status,
+        Attempt = status == GradingStatus.Queued ? attempt : Math.Max(attempt, 1),
+        Host = status is GradingStatus.Preparing or GradingStatus.Starting or GradingStatus.Testing ? "host-a" : null,
+        CreatedAt = Now.AddMinutes(-1),
+    };
+
+    private static AttemptReport Report(AttemptEnd end) => new(end, null, null, null, false, null);
+
+    private static StepResult Step(int attempt, string scenario, int index, StepOutcome outcome) =>
+        new(attempt, scenario, index, "title", false, outcome, 1, 1, "GET /", 200, null, [], null, 1, Now);
+}
