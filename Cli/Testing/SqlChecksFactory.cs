@@ -26,6 +26,8 @@ public static class SqlChecksFactory
         }
 
         var options = new DatabaseOptions { Host = builder.Host ?? "localhost", Port = builder.Port, Username = builder.Username ?? "", Password = builder.Password ?? "" };
-        return new SandboxSqlChecks(options, database);
+        // The student's own database on their machine: the same checker rules (tables only, built-in functions).
+        var connection = options.ConnectionString(database);
+        return new SandboxSqlChecks(_ => Task.FromResult(connection), ["public"], options.SqlCheckTimeout);
     }
 }

@@ -20,6 +20,9 @@ public sealed class IndexModel(ReadModelQueries queries, IGrainFactory grains) :
 
     public string? ImageError { get; private set; }
 
+    /// <summary>The chosen assignment, so the page can say how the grader runs the app.</summary>
+    public AssignmentDefinition? Chosen { get; private set; }
+
     public async Task OnGetAsync(string? assignment, CancellationToken ct)
     {
         await LoadAsync(assignment, ct);
@@ -51,5 +54,6 @@ public sealed class IndexModel(ReadModelQueries queries, IGrainFactory grains) :
         Assignments = await queries.AssignmentsAsync(ct);
         var preferred = assignment ?? await queries.LastAssignmentAsync(User.Username(), ct);
         AssignmentId = Assignments.FirstOrDefault(a => a.Id == preferred)?.Id ?? Assignments.FirstOrDefault()?.Id;
+        Chosen = AssignmentId is null ? null : await grains.GetGrain<IAssignmentGrain>(AssignmentId).GetAsync();
     }
 }

@@ -55,7 +55,7 @@ public static class ResponseJudge
         using var actualBody = JsonDocument.Parse(response.Body);
         var found = JsonMatcher.Match(step.Body, actualBody.RootElement, values, ct);
         mismatches.AddRange(found);
-        if (expect.Match == MatchMode.Text && found.Count == 0)
+        if (expect.Match == Grader.Assignments.MatchMode.Text && found.Count == 0)
         {
             // Opt-in for imported suites: numbers must also be written as the reference wrote them.
             using var expected = JsonDocument.Parse(Variables.FillJson(expect.JsonBody, values));

@@ -40,8 +40,8 @@ public class DumpdataImportTests
         var hello = ReferenceRowImporter.FromJson(Export).Scenarios.Single(s => s.Id == "row-12").Steps[0];
 
         Assert.Equal("\"Hello\"", hello.Expect.JsonBody);
-        Assert.Empty(ResponseJudge.Judge(hello.Expect, hello.Expect.JsonBody, Answer(200, "\"Hello\"")));
-        Assert.NotEmpty(ResponseJudge.Judge(hello.Expect, hello.Expect.JsonBody, Answer(200, "\"Hi\"")));
+        Assert.Empty(Judge(hello, Answer(200, "\"Hello\"")));
+        Assert.NotEmpty(Judge(hello, Answer(200, "\"Hi\"")));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public class DumpdataImportTests
 
         // The reference removed "database" from the actual body only, so this row always failed there.
         Assert.Contains(import.Notes!, n => n.StartsWith("row 2 (pk 11): the expected body holds the ignored key 'database'", StringComparison.Ordinal));
-        Assert.Empty(ResponseJudge.Judge(health.Expect, health.Expect.JsonBody, Answer(200, """{"status":"OK","database":"other"}""")));
+        Assert.Empty(Judge(health, Answer(200, """{"status":"OK","database":"other"}""")));
     }
 
     [Fact]
@@ -62,8 +62,8 @@ public class DumpdataImportTests
         var byValue = ReferenceRowImporter.FromJson(Export).Scenarios.Single(s => s.Id == "row-13").Steps[0];
         var asText = ReferenceRowImporter.FromJson(Export, exactText: true).Scenarios.Single(s => s.Id == "row-13").Steps[0];
 
-        Assert.Empty(ResponseJudge.Judge(byValue.Expect, byValue.Expect.JsonBody, Answer(201, actual)));
-        var mismatch = Assert.Single(ResponseJudge.Judge(asText.Expect, asText.Expect.JsonBody, Answer(201, actual)));
+        Assert.Empty(Judge(byValue, Answer(201, actual)));
+        var mismatch = Assert.Single(Judge(asText, Answer(201, actual)));
         Assert.Equal(("$.price", "1.0", "1"), (mismatch.Path, mismatch.Expected, mismatch.Actual));
     }
 
@@ -75,4 +75,7 @@ public class DumpdataImportTests
         Assert.StartsWith("# skipped 3 rows of other models: tester.assignment (1), tester.task (2)\n", comments);
         Assert.All(comments.TrimEnd('\n').Split('\n'), line => Assert.StartsWith("# ", line));
     }
+
+    private static List<Grader.Tasks.Mismatch> Judge(ScenarioStep step, StepResponse answer) =>
+        ResponseJudge.Judge(CompiledStep.Compile(step), new Dictionary<string, System.Text.Json.JsonElement>(), answer, CancellationToken.None);
 }
