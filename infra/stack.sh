@@ -50,7 +50,7 @@ wait_for() { # wait_for DESCRIPTION SECONDS COMMAND...
 # Production hosts get only what they run; Chromium, slapd and the registry are for tests and the demo.
 DOCKER_HOST_PACKAGES=(docker.io iptables iproute2 socat curl ca-certificates openssl)
 PRODUCTION_PACKAGES=("${DOCKER_HOST_PACKAGES[@]}" postgresql redis-server debootstrap)
-TEST_PACKAGES=("${PRODUCTION_PACKAGES[@]}" slapd ldap-utils docker-registry apache2-utils chromium docker-compose systemd)
+TEST_PACKAGES=("${PRODUCTION_PACKAGES[@]}" jq slapd ldap-utils docker-registry apache2-utils chromium docker-compose systemd)
 
 install_packages() { # install_packages [docker-host|production|test]
   local wanted

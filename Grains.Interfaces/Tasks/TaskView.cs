@@ -50,13 +50,14 @@ public static class TaskViewRedaction
     public static TaskView ForStudent(this TaskView view) => view.WithoutPrivateScenarios().WithoutStaffDetail();
 
     /// <summary>Exception text, hosts and addresses of infrastructure events are for staff only.</summary>
-    public static TaskView WithoutStaffDetail(this TaskView view) => view with
-    {
-        StaffMessage = null,
-        Phases = view.Phases.Any(p => p.StaffDetail is not null)
-            ? view.Phases.Select(p => p with { StaffDetail = null }).ToList()
-            : view.Phases,
-    };
+    public static TaskView WithoutStaffDetail(this TaskView view) =>
+        view.StaffMessage is null && view.Phases.All(p => p.StaffDetail is null)
+            ? view
+            : view with
+            {
+                StaffMessage = null,
+                Phases = view.Phases.Select(p => p with { StaffDetail = null }).ToList(),
+            };
 
     /// <summary>Private scenarios appear only as a count with their points: no id, title, request, body,
     /// mismatch or message of theirs is kept. The container's logs go too when private steps ran: an app
