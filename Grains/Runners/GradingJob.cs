@@ -16,6 +16,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(20);
     private readonly CancellationTokenSource _stop = new();
     private volatile string? _handBackReason;
+    private InfrastructureFault _handBackFault = InfrastructureFault.HostStopping;
 
     public Guid TaskId => work.TaskId;
 
@@ -28,9 +29,14 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
 
     /// <summary>Stops the job because of this host, not the student: the attempt is reported as ours, so
     /// the task goes back in line at once and is never charged.</summary>
-    public void HandBack(string reason)
+    public void HandBack(string reason, InfrastructureFault fault = InfrastructureFault.HostStopping)
     {
-        _handBackReason ??= reason;
+        if (_handBackReason is null)
+        {
+            _handBackFault = fault;
+            _handBackReason = reason;
+        }
+
         _stop.Cancel();
     }
 
@@ -101,7 +107,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && _handBackReason is { } reason)
         {
-            report = new AttemptReport(AttemptEnd.InfrastructureError, reason, null, null, false, digest, InfrastructureFault.HostStopping);
+            report = new AttemptReport(AttemptEnd.InfrastructureError, reason, null, null, false, digest, _handBackFault);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

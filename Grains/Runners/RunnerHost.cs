@@ -324,7 +324,7 @@ public sealed partial class RunnerHost(
                     LogEngineLost(logger, e, Host);
                     foreach (var (job, _) in Snapshot())
                     {
-                        job.HandBack(EngineLostReason);
+                        job.HandBack(EngineLostReason, InfrastructureFault.Engine);
                     }
                 }
             }

@@ -49,7 +49,7 @@ public sealed partial class SmokeTests(PublishedFixture grader)
         Assert.Equal("nosniff", headers["x-content-type-options"]);
         Assert.Equal("same-origin", headers["referrer-policy"]);
         Assert.NotNull(response);
-        Assert.Empty(problems);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed partial class SmokeTests(PublishedFixture grader)
         Assert.True(view.MaxScore > 0);
         Assert.Equal(view.MaxScore, view.Score);
         Assert.Equal(view.Steps.Count, await page.Locator("[data-testid=step][data-outcome=Passed]").CountAsync());
-        Assert.Empty(problems);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     [Fact]
@@ -147,6 +147,14 @@ public sealed partial class SmokeTests(PublishedFixture grader)
             }
         };
         page.PageError += (_, e) => problems.Add($"page error: {e}");
+        // The console's "failed to load resource" does not say which: the response does.
+        page.Response += (_, r) =>
+        {
+            if (r.Status >= 400)
+            {
+                problems.Add($"http {r.Status}: {r.Url}");
+            }
+        };
         return problems;
     }
 
