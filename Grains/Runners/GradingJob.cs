@@ -51,6 +51,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         using var stopOrOverBudget = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, watch.Exceeded);
         var ct = stopOrOverBudget.Token;
         string? digest = null;
+        var handedBack = false;
         IReadOnlyList<string> warnings = [];
         var databaseStartedAt = await services.Faults.ServerStartedAtAsync();
         try
@@ -108,6 +109,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         catch (OperationCanceledException) when (ct.IsCancellationRequested && _handBackReason is { } reason)
         {
             report = new AttemptReport(AttemptEnd.InfrastructureError, reason, null, null, false, digest, _handBackFault);
+            handedBack = true;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -122,13 +124,28 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         finally
         {
             watch.Dispose();
-            await CleanupAsync(containerId, imageId);
+            if (!handedBack)
+            {
+                await CleanupAsync(containerId, imageId);
+            }
         }
 
         report = watch.Annotate(report);
         // Our database restarting under the app is our fault, never the student's: such an attempt is rerun.
         report = await services.Faults.ReviewAsync(report, databaseStartedAt, assignment.DatabaseMode != DatabaseMode.None);
-        await services.ReportRetry.ExecuteAsync(async token => await task.FinishAttemptAsync(work.Attempt, report).WaitAsync(token), CancellationToken.None);
+        try
+        {
+            await services.ReportRetry.ExecuteAsync(async token => await task.FinishAttemptAsync(work.Attempt, report).WaitAsync(token), CancellationToken.None);
+        }
+        finally
+        {
+            // A handed-back task goes back in line before this host tidies up, so another host can start it
+            // while this one removes the old attempt's container and database (their names carry the attempt).
+            if (handedBack)
+            {
+                await CleanupAsync(containerId, imageId);
+            }
+        }
     }
 
     private async Task<PulledImage> PullAsync(ImageReference image, CancellationToken ct)
