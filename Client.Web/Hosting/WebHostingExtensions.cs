@@ -4,6 +4,7 @@ using Grader.Database;
 using Grader.Silo.Hosting;
 using Grader.Silo.Telemetry;
 using Grader.Web.Health;
+using Grader.Web.Queries;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -43,6 +44,7 @@ public static class WebHostingExtensions
         builder.Services.AddOpenApi();
         builder.Services.TryAddSingleton<GraderDataSource>();
         builder.Services.AddSingleton<Grader.Web.Browse.ReadModelQueries>();
+        builder.Services.AddGraderQueries(builder.Configuration);
         builder.Services.AddGraderHealthChecks(web.Mode);
         return builder;
     }
