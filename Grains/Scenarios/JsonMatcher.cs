@@ -69,8 +69,27 @@ public static class JsonMatcher
         _ => "missing",
     };
 
-    internal static string Preview(JsonElement element) =>
-        element.ValueKind == JsonValueKind.Undefined ? "(missing)" : Truncate(element.GetRawText());
+    /// <summary>Objects and arrays are written on one line whatever their layout, so the text of a verdict
+    /// depends on the values alone: the grader's stored suite and the public YAML a student runs with
+    /// <c>grader test</c> lay out the same expected body differently. Scalars keep their raw text
+    /// (a number's spelling is part of what is compared).</summary>
+    internal static string Preview(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Undefined => "(missing)",
+        JsonValueKind.Object or JsonValueKind.Array => Truncate(Compact(element)),
+        _ => Truncate(element.GetRawText()),
+    };
+
+    private static string Compact(JsonElement element)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Readable.Encoder }))
+        {
+            element.WriteTo(writer);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     internal static string Truncate(string text) =>
         text.Length <= ValuePreviewLength ? text : text[..ValuePreviewLength] + $"… ({text.Length} chars)";

@@ -37,9 +37,11 @@ public sealed class StepRunner(HttpClient http, int responseCapBytes, ISqlChecks
         var request = PreparedRequest.From(step.Request, values);
         var timeout = step.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : defaultTimeout;
         var noCaptures = new Dictionary<string, JsonElement>();
-        string? expectedBody = null;
+        // The compiled matcher never needs the expected text, so it is filled in only for the
+        // side-by-side diff of a step that did not pass.
         StepRun Ended(StepOutcome outcome, StepResponse? response, List<Mismatch> mismatches, string? message, Dictionary<string, JsonElement>? captured = null) =>
-            new(outcome, request, response, mismatches, message, captured ?? noCaptures, TimeSpan.Zero, 1, expectedBody);
+            new(outcome, request, response, mismatches, message, captured ?? noCaptures, TimeSpan.Zero, 1,
+                outcome == StepOutcome.Passed || string.IsNullOrEmpty(step.Expect.JsonBody) ? null : Variables.FillJson(step.Expect.JsonBody, values));
 
         StepResponse response;
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct))

@@ -6,7 +6,8 @@ namespace Grader.Scenarios;
 internal sealed partial class MatchRun
 {
     /// <summary>Equal lengths compare item by item. Otherwise the items are aligned first, so a missing or
-    /// an extra item is named once and the others still compare with their counterparts.</summary>
+    /// an extra item is named once and the others still compare with their counterparts; only an empty
+    /// side is reported as a length.</summary>
     private void CompareOrdered(ExpectedNode expected, JsonElement actual)
     {
         var expectedLength = expected.Items.Length;
@@ -30,12 +31,15 @@ internal sealed partial class MatchRun
             return;
         }
 
-        Add($"array length mismatch: expected {expectedLength} items, got {actualLength}", null, null, "array", "array");
         if (expectedLength == 0 || actualLength == 0)
         {
-            // Every item would be listed, and the length already says it.
+            // Every item would be listed: the length says it in one row.
+            Add($"array length mismatch: expected {expectedLength} items, got {actualLength}", null, null, "array", "array");
             return;
         }
+
+        // No length row here: the alignment names each missing or extra item, and a length row beside
+        // it would report the same dropped item twice.
 
         var actualItems = actual.EnumerateArray().ToArray();
         foreach (var (e, a) in ArrayAlignment.Align(expected, actualItems, Fits, ct))

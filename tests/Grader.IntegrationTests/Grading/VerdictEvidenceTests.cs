@@ -55,6 +55,12 @@ public sealed partial class VerdictEvidenceTests(GraderFixture grader) : IAsyncL
         Assert.Equal(AttemptEnd.Crashed, task.End);
         Assert.Matches(@"^Unhandled exception\. Npgsql\.NpgsqlException \(0x[0-9A-F]+\): Failed to connect to [0-9.]+:5432$", FirstLine(task));
         Assert.Contains("Failed to connect to", task.ContainerLogs);
+        // Fails fast: the firewall answers with a reset, so the driver says "refused" at once instead of
+        // timing out after the app's 5 s connect timeout (a dropped packet would give a TimeoutException).
+        Assert.Contains("Connection refused", task.ContainerLogs);
+        Assert.DoesNotContain("TimeoutException", task.ContainerLogs);
+        var probing = task.Phases.Single(p => p.Phase == "probing").At;
+        Assert.True((task.FinishedAt!.Value - probing).TotalSeconds < 5, $"ended {(task.FinishedAt!.Value - probing).TotalSeconds:0.0} s after probing began:\n{task.ContainerLogs}");
         Assert.Contains($"The app {Grader.Sandbox.Diagnosis.ExitCodes.Describe(task.ExitCode, false)} before it answered on port 8000.", task.Message);
         Assert.NotEqual(0L, task.ExitCode);
     }

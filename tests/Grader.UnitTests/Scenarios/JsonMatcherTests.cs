@@ -46,7 +46,8 @@ public class JsonMatcherTests
         using var a = JsonDocument.Parse(actual);
 
         Assert.Equal(JsonMatcher.Match(expected, actual), JsonMatcher.Match(e.RootElement, a.RootElement));
-        Assert.Equal(5, JsonMatcher.Match(expected, actual).Count);
+        // a[0] missing (the length is not a row of its own), b, c.d and e.
+        Assert.Equal(4, JsonMatcher.Match(expected, actual).Count);
     }
 
     [Fact]

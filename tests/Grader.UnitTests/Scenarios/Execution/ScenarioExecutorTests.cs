@@ -110,6 +110,29 @@ public class ScenarioExecutorTests
     }
 
     [Fact]
+    public async Task FailedStepCarriesItsExpectedBodyFilledWithTheCapturesForTheSideBySideDiff()
+    {
+        var scenario = Suite("""
+                steps:
+                  - request: { method: POST, path: /items, json: { name: New } }
+                    expect: { status: 201, body: { id: "#number", name: New } }
+                    capture: { id: $.id }
+                  - request: { method: GET, path: "/items/{{id}}" }
+                    expect: { status: 200, body: { id: "{{id}}", name: Other, at: "##datetime" } }
+            """);
+
+        // Twice: the second run's scenario comes compiled from the cache, as every later attempt's does.
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            var results = await RunAsync(scenario, ItemsApp());
+
+            Assert.Equal([StepOutcome.Passed, StepOutcome.Failed], results.Select(r => r.Outcome));
+            Assert.Null(results[0].ExpectedBody);
+            Assert.Equal("""{"id":101,"name":"Other","at":"##datetime"}""", results[1].ExpectedBody);
+        }
+    }
+
+    [Fact]
     public async Task FailedSetupBlocksEveryStepButTeardownStillRuns()
     {
         var app = new FakeApp((request, _) => Task.FromResult(request.RequestUri!.AbsolutePath == "/reset"
