@@ -2,8 +2,8 @@ using System.Net.Http.Json;
 using Grader.Assignments;
 using Grader.IntegrationTests.Grading;
 using Grader.IntegrationTests.Infrastructure;
+using Grader.Sandbox;
 using Grader.Tasks;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Grader.IntegrationTests.Hostile;
@@ -34,6 +34,8 @@ public sealed class SharedServerTests(HostileFixture grader, ITestOutputHelper o
 
         // While the flood holds its logins: backends stuck in authentication, the grader, a neighbour.
         var stalled = BackendsInAuthentication();
+        var roleLimit = await LocalStack.ScalarAsync<int>("postgres", "SELECT rolconnlimit FROM pg_roles WHERE rolname = @r",
+            ("r", SandboxNames.For(grader.HostName, floodId, 1).Name));
         var chain = LocalStack.Run("iptables", "-S", "GRADER-STUDENTS");
         var ready = await grader.AnonymousClient().GetAsync("/readyz");
         var neighbour = await grader.RunAsync(new TaskSpec("student-neighbour", correct.Id, grader.Image("correct"), true));
@@ -47,6 +49,8 @@ public sealed class SharedServerTests(HostileFixture grader, ITestOutputHelper o
         output.WriteLine($"flood: {open} of 60 logins accepted, {stalled} backends in authentication from the student network, /readyz {(int)ready.StatusCode}, neighbour {neighbour.Score}/{neighbour.MaxScore}");
         Assert.True(chain.Contains("connlimit", StringComparison.Ordinal), $"the firewall chain lost its per-address cap during the test (another checkout's stack.sh?):\n{chain}");
         Assert.InRange(stalled, 1, ConnectionsPerContainer);
+        // Past authentication, the role's own limit (Database:SandboxConnectionLimit) applies.
+        Assert.Equal(new Grader.Database.DatabaseOptions().SandboxConnectionLimit, roleLimit);
     }
 
     [Fact]
