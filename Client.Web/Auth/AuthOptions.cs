@@ -27,6 +27,10 @@ public sealed class AuthOptions : IValidatableObject
 
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>An account's lock doubles from <see cref="LockoutDuration"/> with each lock it had within
+    /// this long of the last one ending, up to this long; a right password clears the count.</summary>
+    public TimeSpan LockoutMaxDuration { get; set; } = TimeSpan.FromHours(4);
+
     /// <summary>How long an address from which an account signed in stays known to it: from a known
     /// address, the right password passes the account's lock, so a guesser cannot lock its owner out.</summary>
     public TimeSpan KnownAddressMemory { get; set; } = TimeSpan.FromDays(30);
@@ -55,6 +59,7 @@ public sealed class AuthOptions : IValidatableObject
             (nameof(SessionMaxAge), SessionMaxAge, TimeSpan.FromMinutes(1), TimeSpan.FromDays(365)),
             (nameof(FailureWindow), FailureWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
             (nameof(LockoutDuration), LockoutDuration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
+            (nameof(LockoutMaxDuration), LockoutMaxDuration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7)),
             (nameof(KnownAddressMemory), KnownAddressMemory, TimeSpan.Zero, TimeSpan.FromDays(365)),
             (nameof(LdapConnectTimeout), LdapConnectTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1)),
             (nameof(LdapOperationTimeout), LdapOperationTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2)),

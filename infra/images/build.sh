@@ -7,7 +7,7 @@
 # Idempotent: an image whose inputs have not changed is not rebuilt.
 set -euo pipefail
 # Every mode of tests/StudentApp gets its own tag; add a new mode here once.
-modes=(correct wrong never-listen crash xss slow-start oom flood flow-bugs disk-fill neighbour sql-hijack db-fill no-timeout pg-flood template-hold slow-requests loopback traceback default-port-db segfault)
+modes=(correct wrong never-listen crash xss slow-start oom flood flow-bugs disk-fill neighbour sql-hijack db-fill no-timeout pg-flood template-hold slow-requests loopback traceback default-port-db segfault huge-body)
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 eval "$("$repo/infra/stack.sh" env)"
@@ -38,7 +38,8 @@ fi
 
 # The app is rebuilt only when its sources change.
 src_hash=$( (cat "$repo/tests/StudentApp/"*.cs "$repo/tests/StudentApp/"*.csproj "$repo/Directory.Packages.props"; echo "${modes[*]}") | sha256sum | cut -c1-16)
-image="$GRADER_REGISTRY/students/app"
+# GRADER_STUDENT_APP_REPO gives a worktree its own repository, so parallel checkouts do not flip tags.
+image="$GRADER_REGISTRY/${GRADER_STUDENT_APP_REPO:-students/app}"
 echo "$GRADER_REGISTRY_PASSWORD" | docker login "$GRADER_REGISTRY" -u "$GRADER_REGISTRY_USER" --password-stdin >/dev/null 2>&1
 if [ "$(docker image inspect -f '{{index .Config.Labels "grader.source"}}' "$image:correct" 2>/dev/null)" != "$src_hash" ]; then
   log "publishing the student app (self-contained) and building $image"

@@ -4,7 +4,8 @@ using Npgsql;
 
 /// <summary>Student apps that attack the shared PostgreSQL server (modes for the hostile-image tests):
 /// sql-hijack (plants objects so the SQL checks run its code or read fake rows), db-fill (writes until the
-/// database is huge), no-timeout (turns its statement timeout off and runs a long query), pg-flood (holds
+/// database is huge), no-timeout (turns its statement and idle timeouts off, sleeps, burns CPU, sits idle in a
+/// transaction and spills to temporary files), pg-flood (holds
 /// connections stalled in authentication), template-hold (tries to sit in its assignment's template).</summary>
 internal static class HostileDatabaseModes
 {
@@ -97,6 +98,36 @@ internal static class HostileDatabaseModes
                 var set = await TryAsync(db, "SET statement_timeout = 0");
                 var sleep = await TryAsync(db, "SELECT pg_sleep(60)");
                 return Results.Json(new Dictionary<string, object?> { ["set"] = set, ["sleep"] = sleep });
+            });
+            // Burns a backend's CPU for hours: a set-returning function in the select list streams, so
+            // no temporary file stops it first.
+            app.MapGet("/v1/heavy", async () =>
+            {
+                await using var db = new NpgsqlConnection(connectionString);
+                await db.OpenAsync();
+                var set = await TryAsync(db, "SET statement_timeout = 0");
+                var heavy = await TryAsync(db, "SELECT sum(x) FROM (SELECT generate_series(1, 100000000000) AS x) s");
+                return Results.Json(new Dictionary<string, object?> { ["set"] = set, ["heavy"] = heavy });
+            });
+            // Holds a transaction open and idle, with its own idle timeout off, then tries to go on.
+            app.MapGet("/v1/idle/{seconds:int}", async (int seconds) =>
+            {
+                await using var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+                await db.OpenAsync();
+                var set = await TryAsync(db, "SET idle_in_transaction_session_timeout = 0");
+                var begin = await TryAsync(db, "BEGIN; SELECT 1");
+                await Task.Delay(TimeSpan.FromSeconds(seconds));
+                var after = await TryAsync(db, "SELECT 1");
+                return Results.Json(new Dictionary<string, object?> { ["set"] = set, ["begin"] = begin, ["after"] = after });
+            });
+            // Spills a sort to temporary files on the server's disk, after trying to lift the cap on them.
+            app.MapGet("/v1/temp-files", async () =>
+            {
+                await using var db = new NpgsqlConnection(connectionString);
+                await db.OpenAsync();
+                var lift = await TryAsync(db, "SET temp_file_limit = -1");
+                var spill = await TryAsync(db, "SET work_mem = '64kB'; SELECT count(*) FROM (SELECT g FROM generate_series(1, 20000000) g ORDER BY g DESC) s");
+                return Results.Json(new Dictionary<string, object?> { ["lift"] = lift, ["spill"] = spill });
             });
         }
 

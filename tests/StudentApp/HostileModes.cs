@@ -108,6 +108,25 @@ internal static class HostileModes
         });
     }
 
+    /// <summary>huge-body: serves the app as usual, plus answers a judge must not choke on. /v1/huge is
+    /// an object of 300,000 keys (about 3 MB) beside the expected greeting, /v1/deep an object nested
+    /// 100,000 levels deep.</summary>
+    public static void MapHugeBodies(WebApplication app)
+    {
+        var huge = new System.Text.StringBuilder("{\"greeting\": \"Hello, Arthur!\"");
+        for (var i = 0; i < 300_000; i++)
+        {
+            huge.Append(",\"k").Append(Convert.ToString(i, 16)).Append("\":1");
+        }
+
+        var body = huge.Append('}').ToString();
+        const int Depth = 100_000;
+        var deep = string.Concat(Enumerable.Repeat("{\"a\":", Depth)) + "1" + new string('}', Depth);
+        Console.WriteLine($"huge-body: {body.Length} bytes with 300000 keys, {deep.Length} bytes nested {Depth} deep");
+        app.MapGet("/v1/huge", () => Results.Text(body, "application/json"));
+        app.MapGet("/v1/deep", () => Results.Text(deep, "application/json"));
+    }
+
     private static IPAddress OwnAddress() => NetworkInterface.GetAllNetworkInterfaces()
         .SelectMany(i => i.GetIPProperties().UnicastAddresses)
         .Select(a => a.Address)

@@ -5,7 +5,7 @@ using Npgsql;
 // oom (eats memory until it is killed), flood (floods its output while serving correctly),
 // flow-bugs (one bug in the item life cycle, chosen by FLOW_BUG: post, get, sql-row, delete, gone, sql-no-row),
 // slow-requests (correct, but every request first waits REQUEST_DELAY_MS, as an app waiting on I/O would).
-// and hostile ones (HostileModes.cs: disk-fill, neighbour; HostileDatabaseModes.cs: the database attacks).
+// and hostile ones (HostileModes.cs: disk-fill, neighbour, huge-body; HostileDatabaseModes.cs: the database attacks).
 // loopback (serves on 127.0.0.1 only), traceback (a Python app dead at import under a live --reload supervisor),
 // default-port-db (connects to DATABASE_HOST on 5432, ignoring DATABASE_PORT), segfault (dies of SIGSEGV).
 var mode = Environment.GetEnvironmentVariable("STUDENT_APP_MODE") ?? "correct";
@@ -107,6 +107,11 @@ var app = builder.Build();
 if (mode == "neighbour")
 {
     StudentApp.HostileModes.MapNeighbour(app, int.Parse(Environment.GetEnvironmentVariable("PORT") ?? "8000", CultureInfo.InvariantCulture));
+}
+
+if (mode == "huge-body")
+{
+    StudentApp.HostileModes.MapHugeBodies(app);
 }
 
 HostileDatabaseModes.Map(app, mode, connectionString);

@@ -14,7 +14,7 @@ public sealed record ThrottledAttempt(string AccountKey, string AddressKey, Thro
 /// address the account signed in from before, the password is still checked.</summary>
 public sealed class SignInThrottle(ThrottleStore store, IOptions<AuthOptions> options, TimeProvider clock)
 {
-    private readonly LockoutPolicy _accounts = new(options.Value.MaxFailuresPerAccount, options.Value.FailureWindow, options.Value.LockoutDuration);
+    private readonly LockoutPolicy _accounts = new(options.Value.MaxFailuresPerAccount, options.Value.FailureWindow, options.Value.LockoutDuration, options.Value.LockoutMaxDuration);
     private readonly LockoutPolicy _addresses = new(options.Value.MaxFailuresPerAddress, options.Value.FailureWindow, options.Value.LockoutDuration);
 
     /// <summary>The username itself when it is printable and short; otherwise its hash, since the key
@@ -30,6 +30,9 @@ public sealed class SignInThrottle(ThrottleStore store, IOptions<AuthOptions> op
     public static string AddressKey(string clientAddress) => "address:" + clientAddress;
 
     public static string KnownAddressKey(string accountKey, string clientAddress) => $"known:{accountKey}@{clientAddress}";
+
+    /// <summary>Where an account's recent locks are counted, for its growing back-off.</summary>
+    public static string StrikesKey(string accountKey) => $"strikes:{accountKey}";
 
     /// <summary>Counts the attempt as a failure up front, unless the address or the username is locked.</summary>
     public async Task<ThrottledAttempt> BeginAsync(string username, string clientAddress, CancellationToken ct)
@@ -47,7 +50,14 @@ public sealed class SignInThrottle(ThrottleStore store, IOptions<AuthOptions> op
         ThrottleState? account = null;
         if (username.Trim().Length > 0)
         {
-            var (accountWait, accountState) = await store.UpdateAsync(accountKey, s => Begin(_accounts, s, now), ct);
+            var strikes = LockoutPolicy.Strikes(await store.FindAsync(StrikesKey(accountKey), ct), now);
+            var (accountWait, accountState) = await store.UpdateAsync(accountKey, s => Begin(_accounts, s, now, strikes), ct);
+            if (accountWait is null && accountState.LockedUntil is { } lockedUntil)
+            {
+                // This very attempt set the lock: the next one will last twice as long.
+                await store.UpdateAsync(StrikesKey(accountKey), _ => (true, _accounts.Strike(strikes, lockedUntil, now)), ct);
+            }
+
             if (accountWait is not null && await IsKnownAsync(accountKey, clientAddress, now, ct))
             {
                 // The owner, from where they signed in before: the address limit still counts the attempt.
@@ -73,6 +83,7 @@ public sealed class SignInThrottle(ThrottleStore store, IOptions<AuthOptions> op
     public async Task SucceededAsync(ThrottledAttempt attempt, CancellationToken ct)
     {
         await store.ClearAsync(attempt.AccountKey, ct);
+        await store.ClearAsync(StrikesKey(attempt.AccountKey), ct);
         await store.UpdateAsync(attempt.AddressKey, s => (true, _addresses.Forgive(s, attempt.Address)), ct);
         if (options.Value.KnownAddressMemory > TimeSpan.Zero)
         {
@@ -95,9 +106,9 @@ public sealed class SignInThrottle(ThrottleStore store, IOptions<AuthOptions> op
         await store.UpdateAsync(attempt.AddressKey, s => (true, _addresses.Forgive(s, attempt.Address)), ct);
     }
 
-    private static ((TimeSpan? RetryAfter, ThrottleState State) Result, ThrottleState Next) Begin(LockoutPolicy policy, ThrottleState state, DateTimeOffset now)
+    private static ((TimeSpan? RetryAfter, ThrottleState State) Result, ThrottleState Next) Begin(LockoutPolicy policy, ThrottleState state, DateTimeOffset now, int strikes = 0)
     {
-        var (allowed, next) = policy.Begin(state, now);
+        var (allowed, next) = policy.Begin(state, now, strikes);
         return ((allowed ? null : LockoutPolicy.RemainingLock(state, now), next), next);
     }
 }

@@ -121,6 +121,47 @@ public sealed class LockoutTests(AuthFixture grader)
         Assert.Equal(HttpStatusCode.OK, fromNewAddress.StatusCode);
     }
 
+    [Fact]
+    public async Task EachLockInARowLastsLongerThanTheOneBefore()
+    {
+        await grader.CreateLocalUserAsync($"patient-{_run}", $"pw-{Guid.NewGuid():N}", UserRole.Student);
+
+        var first = await GuessUntilLockedAsync($"patient-{_run}");
+        var second = await GuessUntilLockedAsync($"patient-{_run}");
+
+        Assert.InRange(first, TimeSpan.FromSeconds(1), AuthFixture.LockoutDuration);
+        // Doubled: a patient guesser gets half as many tries per hour each time.
+        Assert.InRange(second, AuthFixture.LockoutDuration + TimeSpan.FromSeconds(1), 2 * AuthFixture.LockoutDuration);
+    }
+
+    /// <summary>Guesses, each from a new address, waiting out any lock by its Retry-After, until the
+    /// account locks after a full round of failures; returns that lock's Retry-After.</summary>
+    private async Task<TimeSpan> GuessUntilLockedAsync(string username)
+    {
+        var failures = 0;
+        var deadline = DateTime.UtcNow + (4 * AuthFixture.LockoutDuration) + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            var response = await AuthFixture.SignInAsync(grader.Client(), username, "guess");
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                failures++;
+                continue;
+            }
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+            var retryAfter = TimeSpan.FromSeconds(int.Parse(response.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture));
+            if (failures >= AuthFixture.MaxFailuresPerAccount)
+            {
+                return retryAfter;
+            }
+
+            await Task.Delay(retryAfter);
+        }
+
+        throw new TimeoutException($"{username} did not lock after {failures} failures");
+    }
+
     /// <summary>Waits out the lock the way a client should: by its Retry-After, never by a fixed sleep.</summary>
     private async Task<HttpResponseMessage> SignInOnceUnlockedAsync(string username, string password)
     {

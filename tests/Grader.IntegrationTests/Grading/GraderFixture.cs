@@ -15,16 +15,34 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Grader.IntegrationTests.Grading;
 
 /// <summary>One grader (web tier with its embedded silo, as command 1 runs it) on the real stack, with
-/// the student images from the local registry. Tests get their own assignments and databases.</summary>
-public sealed class GraderFixture : IAsyncLifetime
+/// the student images from the local registry. Tests get their own assignments and databases. A derived
+/// fixture is the same grader under its own name with some settings changed.</summary>
+public class GraderFixture : IAsyncLifetime
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
+    private readonly string _name;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
     private WebApplicationFactory<Program>? _web;
 
-    public string HostName { get; } = $"grading-{LocalStack.RunId}";
+    public GraderFixture()
+        : this("grading", new Dictionary<string, string?>())
+    {
+    }
 
-    public string StateDatabase { get; } = $"grader_it_grading_{LocalStack.RunId}";
+    /// <param name="name">Names this grader's host, state database and cluster.</param>
+    /// <param name="settings">Settings on top of (or instead of) this fixture's own.</param>
+    protected GraderFixture(string name, IReadOnlyDictionary<string, string?> settings)
+    {
+        _name = name;
+        _settings = settings;
+        HostName = $"{name}-{LocalStack.RunId}";
+        StateDatabase = $"grader_it_{name.Replace('-', '_')}_{LocalStack.RunId}";
+    }
+
+    public string HostName { get; }
+
+    public string StateDatabase { get; }
 
     public string Registry => LocalStack.Get("GRADER_REGISTRY");
 
@@ -42,13 +60,14 @@ public sealed class GraderFixture : IAsyncLifetime
 
     public StorageFaults StorageFaults => Services.GetRequiredService<StorageFaults>();
 
-    public string Image(string mode) => $"{Registry}/students/app:{mode}";
+    /// <summary>A mode of tests/StudentApp; GRADER_STUDENT_APP_REPO names the repository build.sh pushed it to, if not students/app.</summary>
+    public string Image(string mode) => $"{Registry}/{Environment.GetEnvironmentVariable("GRADER_STUDENT_APP_REPO") ?? "students/app"}:{mode}";
 
     public async Task InitializeAsync()
     {
         LocalStack.RunScript("infra/images/build.sh");
         await LocalStack.CreateDatabaseAsync(StateDatabase);
-        var settings = SiloSettings.For(HostName, StateDatabase, $"it-grading-{LocalStack.RunId}", new Dictionary<string, string?>
+        var own = new Dictionary<string, string?>
         {
             ["Docker:Slots"] = "4",
             // Below the hand-made layer bomb (1.5 GB unpacked), well above the student app (about 240 MB).
@@ -59,7 +78,13 @@ public sealed class GraderFixture : IAsyncLifetime
             ["Docker:Registries:1:Server"] = Registry.Replace("127.0.0.1", "localhost", StringComparison.Ordinal),
             ["Docker:Registries:1:Username"] = "grader",
             ["Docker:Registries:1:Password"] = "not-the-password",
-        });
+        };
+        foreach (var (key, value) in _settings)
+        {
+            own[key] = value;
+        }
+
+        var settings = SiloSettings.For(HostName, StateDatabase, $"it-{_name}-{LocalStack.RunId}", own);
         _web = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             foreach (var (key, value) in settings)
@@ -73,7 +98,7 @@ public sealed class GraderFixture : IAsyncLifetime
         Http = _web.CreateClient();
         var ready = await Http.GetAsync("/readyz");
         Assert.True(ready.IsSuccessStatusCode, await ready.Content.ReadAsStringAsync());
-        Http.DefaultRequestHeaders.Authorization = await TestAccounts.ApiTokenAsync(Services, "grading-staff", Web.Auth.UserRole.Staff);
+        Http.DefaultRequestHeaders.Authorization = await TestAccounts.ApiTokenAsync(Services, $"{_name}-staff", Web.Auth.UserRole.Staff);
     }
 
     public async Task DisposeAsync()

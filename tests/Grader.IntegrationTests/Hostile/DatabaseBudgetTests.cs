@@ -1,13 +1,13 @@
-using Grader.Assignments;
 using Grader.IntegrationTests.Infrastructure;
 using Grader.Sandbox;
 using Grader.Tasks;
 
 namespace Grader.IntegrationTests.Hostile;
 
-/// <summary>Budgets a role cannot lift for itself: its database's size, and its statement timeout.</summary>
-[Collection(HostileDatabaseCollection.Name)]
-public sealed class DatabaseBudgetTests(HostileDatabaseFixture grader) : IAsyncLifetime
+/// <summary>Budgets a role cannot lift for itself: its database's size, its statement timeout, its
+/// time idle inside a transaction and its temporary files.</summary>
+[Collection(HostileCollection.Name)]
+public sealed class DatabaseBudgetTests(HostileFixture grader) : IAsyncLifetime
 {
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -16,14 +16,11 @@ public sealed class DatabaseBudgetTests(HostileDatabaseFixture grader) : IAsyncL
     [Fact]
     public async Task DatabaseFilledPastItsBudgetEndsTheAttemptWithAVerdictAndIsDropped()
     {
-        var assignment = await grader.DemoAssignmentAsync("hostile-db-fill", a => a with { StartupTimeoutSeconds = 120 });
+        var assignment = await grader.DemoAssignmentAsync("hostile-db-fill", HostileAssignments.DatabaseFill);
 
         var task = await grader.RunAsync(new TaskSpec("student-fill", assignment.Id, grader.Image("db-fill"), false), TimeSpan.FromMinutes(3));
 
-        Assert.Equal(GradingStatus.Failed, task.Status);
-        Assert.Equal(AttemptEnd.OverBudget, task.End);
-        Assert.Contains($"Your database grew past {HostileDatabaseFixture.DatabaseLimitMb} MB", task.Message);
-        Assert.Equal(1, task.Attempt);
+        HostileAssignments.OverBudget(task);
         var database = SandboxNames.For(grader.HostName, task.Id, task.Attempt).Name;
         Assert.Equal(0L, await LocalStack.ScalarAsync<long>("postgres", "SELECT count(*) FROM pg_database WHERE datname = @d", ("d", database)));
         Assert.Equal(0L, await LocalStack.ScalarAsync<long>("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = @d", ("d", database)));
@@ -32,25 +29,40 @@ public sealed class DatabaseBudgetTests(HostileDatabaseFixture grader) : IAsyncL
     [Fact]
     public async Task QueryWithItsTimeoutTurnedOffIsCancelledByTheGovernorAndTheVerdictSaysSo()
     {
-        var assignment = await grader.DemoAssignmentAsync("hostile-no-timeout", a => a with
-        {
-            Scenarios =
-            [
-                new Scenario("attack", "Lifts its own timeouts", true, 2,
-                [
-                    new ScenarioStep(new StepRequest("GET", "/v1/attack"), new StepExpectation([200], """{"alterRole": "done"}""")),
-                    // 57014 is query_canceled: the 60 s sleep did not run to its end.
-                    new ScenarioStep(new StepRequest("GET", "/v1/slow"), new StepExpectation([200], """{"set": "done", "sleep": "57014"}"""), TimeoutSeconds: 30),
-                ]),
-            ],
-        });
+        var assignment = await grader.DemoAssignmentAsync("hostile-no-timeout", HostileAssignments.StatementTimeoutOff);
 
         var task = await grader.RunAsync(new TaskSpec("student-no-timeout", assignment.Id, grader.Image("no-timeout"), false));
 
-        Assert.True(task.Status == GradingStatus.Completed, task.Message);
-        Assert.All(task.Steps, s => Assert.True(s.Outcome == StepOutcome.Passed, $"{s.Message} {s.ResponseBody}"));
-        var slow = task.Steps.Single(s => s.Request.Contains("/v1/slow", StringComparison.Ordinal));
-        Assert.InRange(slow.DurationMs, 2500, 10_000);
-        Assert.Contains("The grader cancelled 1 database query that ran longer than the 3 s statement timeout", task.Message);
+        HostileAssignments.QueriesCancelled(task);
+        Assert.Equal(0L, await SessionsOfAsync(task));
     }
+
+    [Fact]
+    public async Task SessionIdleInATransactionWithItsOwnTimeoutOffIsEndedByTheGovernor()
+    {
+        var assignment = await grader.DemoAssignmentAsync("hostile-idle-tx", HostileAssignments.IdleInTransaction);
+
+        var task = await grader.RunAsync(new TaskSpec("student-idle-tx", assignment.Id, grader.Image("no-timeout"), false));
+
+        HostileAssignments.IdleSessionEnded(task);
+        Assert.Equal(0L, await SessionsOfAsync(task));
+    }
+
+    [Fact]
+    public async Task TemporaryFilesStopAtTheRolesLimitWhichTheRoleCannotLift()
+    {
+        var assignment = await grader.DemoAssignmentAsync("hostile-temp-files", HostileAssignments.TempFiles);
+        var logBefore = HostileSupport.ServerLogLength();
+
+        var task = await grader.RunAsync(new TaskSpec("student-temp-files", assignment.Id, grader.Image("no-timeout"), false));
+
+        HostileAssignments.AllStepsPassed(task);
+        // The limit that stopped the sort is the sandbox's, not a server-wide one (PostgreSQL logs the error).
+        Assert.Contains($"temporary file size exceeds temp_file_limit ({HostileFixture.TempFileLimitMb * 1024}kB)", HostileSupport.ServerLogSince(logBefore));
+    }
+
+    /// <summary>The attempt's sessions still on the server (its role and database are gone by now).</summary>
+    private Task<long> SessionsOfAsync(TaskView task) =>
+        LocalStack.ScalarAsync<long>("postgres", "SELECT count(*) FROM pg_stat_activity WHERE usename = @r",
+            ("r", SandboxNames.For(grader.HostName, task.Id, task.Attempt).Name));
 }

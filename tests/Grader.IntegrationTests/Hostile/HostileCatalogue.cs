@@ -5,17 +5,21 @@ using Grader.Tasks;
 namespace Grader.IntegrationTests.Hostile;
 
 /// <summary>One hostile submission of the catalogue: its image, an optional change to the demo
-/// assignment it runs against, and the verdict it must get.</summary>
+/// assignment it runs against (or the case whose assignment it shares), and the verdict it must get.</summary>
 public sealed record HostileCase(
     string Name,
     Func<GraderFixture, string> Image,
     Action<TaskView> Verdict,
-    Func<AssignmentDefinition, AssignmentDefinition>? Assignment = null)
+    Func<AssignmentDefinition, AssignmentDefinition>? Assignment = null,
+    string? Shares = null)
 {
+    public string AssignmentId => $"catalogue-{Shares ?? Name}";
+
     public override string ToString() => Name;
 }
 
-/// <summary>The catalogue run by <see cref="CatalogueTests"/>. Adding a case is one line here.</summary>
+/// <summary>The catalogue run by <see cref="CatalogueTests"/> on <see cref="HostileFixture"/>'s budgets.
+/// Adding a case is one line here; the database and judge attacks are in <see cref="HostileAssignments"/>.</summary>
 public static class HostileCatalogue
 {
     public static readonly IReadOnlyList<HostileCase> Cases =
@@ -33,6 +37,15 @@ public static class HostileCatalogue
         new("memory-hog", g => g.Image("oom"), t => { Assert.Equal(AttemptEnd.Crashed, t.End); Assert.True(t.OomKilled); }, a => a with { Limits = a.Limits with { MemoryMb = 96 } }),
         new("log-flood", g => g.Image("flood"), FullMarks),
         new("slow-start", g => g.Image("slow-start"), FullMarks),
+        new("sql-check-hijack", g => g.Image("sql-hijack"), HostileAssignments.HijackRefused, HostileAssignments.SqlHijack),
+        new("database-fill", g => g.Image("db-fill"), HostileAssignments.OverBudget, HostileAssignments.DatabaseFill),
+        new("statement-timeout-off", g => g.Image("no-timeout"), HostileAssignments.QueriesCancelled, HostileAssignments.StatementTimeoutOff),
+        new("idle-in-transaction", g => g.Image("no-timeout"), HostileAssignments.IdleSessionEnded, HostileAssignments.IdleInTransaction),
+        new("temp-file-limit", g => g.Image("no-timeout"), HostileAssignments.AllStepsPassed, HostileAssignments.TempFiles),
+        new("pre-auth-flood", g => g.Image("pg-flood"), HostileAssignments.FloodCapped, HostileAssignments.ConnectionFlood),
+        new("template-hold", g => g.Image("template-hold"), HostileAssignments.HoldRefused, HostileAssignments.TemplateHold),
+        new("template-victim", g => g.Image("correct"), HostileAssignments.CloneUnhindered, Shares: "template-hold"),
+        new("huge-body", g => g.Image("huge-body"), HostileAssignments.HugeBodiesJudged, HostileAssignments.HugeBodies),
     ];
 
     public static void FullMarks(TaskView task)

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Grader.Assignments;
 using Grader.IntegrationTests.Grading;
+using Grader.IntegrationTests.Infrastructure;
 using Grader.Runners;
 using Grader.Sandbox;
 using Grader.Tasks;
@@ -53,6 +54,19 @@ public static class HostileSupport
         {
             await Task.Delay(100, deadline.Token);
         }
+    }
+
+    private static string ServerLog => Path.Combine(LocalStack.Get("GRADER_HOME"), "log", "postgres.log");
+
+    /// <summary>Where the shared PostgreSQL server's log ends now, to read what it logs from here on.</summary>
+    public static long ServerLogLength() => new FileInfo(ServerLog).Length;
+
+    public static string ServerLogSince(long offset)
+    {
+        using var stream = new FileStream(ServerLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(offset, SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     /// <summary>Waits until a TCP connection succeeds: the app is listening.</summary>

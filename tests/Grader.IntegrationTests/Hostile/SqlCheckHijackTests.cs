@@ -1,4 +1,4 @@
-using Grader.Assignments;
+using Grader.IntegrationTests.Grading;
 using Grader.IntegrationTests.Infrastructure;
 using Grader.Sandbox;
 using Grader.Tasks;
@@ -9,8 +9,8 @@ namespace Grader.IntegrationTests.Hostile;
 
 /// <summary>The SQL-check hijack: the app tries to own what the checks resolve names to, and plants a
 /// view over a function that fakes rows and, run by a superuser, runs a command on the host.</summary>
-[Collection(HostileDatabaseCollection.Name)]
-public sealed class SqlCheckHijackTests(HostileDatabaseFixture grader) : IAsyncLifetime
+[Collection(HostileCollection.Name)]
+public sealed class SqlCheckHijackTests(HostileFixture grader) : IAsyncLifetime
 {
     private const string PlantedFunction = """
         CREATE FUNCTION public.pwn() RETURNS integer LANGUAGE plpgsql AS $f$
@@ -23,8 +23,6 @@ public sealed class SqlCheckHijackTests(HostileDatabaseFixture grader) : IAsyncL
         END $f$;
         """;
 
-    private static string ServerLog => Path.Combine(LocalStack.Get("GRADER_HOME"), "log", "postgres.log");
-
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync() => grader.AssertNothingLeftAsync();
@@ -32,39 +30,24 @@ public sealed class SqlCheckHijackTests(HostileDatabaseFixture grader) : IAsyncL
     [Fact]
     public async Task PlantedViewAndFunctionNeitherRunAsTheCheckerNorScore()
     {
-        var assignment = await grader.DemoAssignmentAsync("hijack-sql", a => a with
-        {
-            Scenarios =
-            [
-                new Scenario("attack", "What the app could do to its database", true, 10,
-                [
-                    new ScenarioStep(new StepRequest("GET", "/v1/attack"),
-                        new StepExpectation([200], """{"createSchema": "42501", "alterDatabase": "42501", "plantedView": "done"}""")),
-                ]),
-                new Scenario("fake-store", "Stores an item (the app stores nothing)", true, 5,
-                [
-                    new ScenarioStep(new StepRequest("POST", "/v1/fake-items", """{"name": "Lifecycle"}"""),
-                        new StepExpectation([201], """{"id": "#integer", "name": "Lifecycle", "tags": ["red", "green"], "created_at": "#datetime"}"""),
-                        Points: 5, Captures: [new StepCapture("id", "$.id")],
-                        SqlChecks: [new SqlCheck("SELECT name FROM items WHERE id = @id", """[{"name": "Lifecycle"}]""", """{"id": "{{id}}"}""")]),
-                ]),
-            ],
-        });
-        var logBefore = new FileInfo(ServerLog).Length;
+        var assignment = await grader.DemoAssignmentAsync("hijack-sql", HostileAssignments.SqlHijack);
+        var logBefore = HostileSupport.ServerLogLength();
 
         var task = await grader.RunAsync(new TaskSpec("student-hijack", assignment.Id, grader.Image("sql-hijack"), false));
 
-        Assert.True(task.Status == GradingStatus.Completed, task.Message);
-        var attack = Assert.Single(task.Steps, s => s.ScenarioId == "attack");
-        Assert.True(attack.Outcome == StepOutcome.Passed, attack.ResponseBody);
-        var fake = Assert.Single(task.Steps, s => s.ScenarioId == "fake-store");
-        Assert.Equal(StepOutcome.Error, fake.Outcome);
-        Assert.Contains("refused: the query reads public.items, which is a view, not a table", fake.Message);
-        Assert.Equal(1m, task.Score);
+        HostileAssignments.HijackRefused(task);
         // Nothing ran on the host, and the planted function never ran at all (it logs every call).
-        var database = SandboxNames.For(grader.HostName, task.Id, task.Attempt).Name;
-        Assert.False(File.Exists($"/tmp/grader-hijack-{database}"), "the planted function ran a command on the host");
-        Assert.DoesNotContain($"grader-hijack ran in {database}", ReadFrom(ServerLog, logBefore));
+        Assert.Empty(HijackTraces(grader, logBefore));
+    }
+
+    /// <summary>What the planted function leaves when it runs in one of this grader's sandboxes: a file
+    /// written on the host, or its line in the server's log since <paramref name="logOffset"/>.</summary>
+    public static IReadOnlyList<string> HijackTraces(GraderFixture grader, long logOffset)
+    {
+        var prefix = $"{SandboxNames.Prefix}{SandboxNames.TagFor(grader.HostName)}_";
+        var files = Directory.GetFiles("/tmp", $"grader-hijack-{prefix}*");
+        var lines = HostileSupport.ServerLogSince(logOffset).Split('\n').Where(l => l.Contains($"grader-hijack ran in {prefix}", StringComparison.Ordinal));
+        return [.. files, .. lines];
     }
 
     /// <summary>The two detectors above can fail: a superuser calling the same function leaves both traces.</summary>
@@ -76,10 +59,10 @@ public sealed class SqlCheckHijackTests(HostileDatabaseFixture grader) : IAsyncL
         var marker = $"/tmp/grader-hijack-{scratch}";
         try
         {
-            var logBefore = new FileInfo(ServerLog).Length;
+            var logBefore = HostileSupport.ServerLogLength();
             await LocalStack.ExecAsync(scratch, "SELECT public.pwn()");
             Assert.True(File.Exists(marker));
-            Assert.Contains($"grader-hijack ran in {scratch} as postgres superuser=on", ReadFrom(ServerLog, logBefore));
+            Assert.Contains($"grader-hijack ran in {scratch} as postgres superuser=on", HostileSupport.ServerLogSince(logBefore));
         }
         finally
         {
@@ -132,13 +115,5 @@ public sealed class SqlCheckHijackTests(HostileDatabaseFixture grader) : IAsyncL
     {
         await using var command = new NpgsqlCommand(sql, connection);
         return (await command.ExecuteScalarAsync())?.ToString();
-    }
-
-    private static string ReadFrom(string path, long offset)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        stream.Seek(offset, SeekOrigin.Begin);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }

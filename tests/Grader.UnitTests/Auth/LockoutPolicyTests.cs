@@ -37,6 +37,36 @@ public class LockoutPolicyTests
         Assert.Null(LockoutPolicy.RemainingLock(state, T0.AddMinutes(5)));
     }
 
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(1, 10)]
+    [InlineData(2, 20)]
+    [InlineData(3, 20)]
+    [InlineData(60, 20)]
+    public void EachRecentLockDoublesTheNextUpToTheCap(int strikes, int minutes)
+    {
+        var policy = Policy with { MaxDuration = TimeSpan.FromMinutes(20) };
+
+        var state = policy.AfterFailure(policy.AfterFailure(policy.AfterFailure(ThrottleState.Clean, T0, strikes), T0, strikes), T0, strikes);
+
+        Assert.Equal(TimeSpan.FromMinutes(minutes), LockoutPolicy.RemainingLock(state, T0));
+    }
+
+    [Fact]
+    public void StrikesAreRememberedUntilTheCapAfterTheLockEndsThenForgotten()
+    {
+        var policy = Policy with { MaxDuration = TimeSpan.FromMinutes(20) };
+        var lockedUntil = T0.AddMinutes(10);
+
+        var record = policy.Strike(1, lockedUntil, T0);
+
+        Assert.Equal(2, LockoutPolicy.Strikes(record, lockedUntil.AddMinutes(19)));
+        Assert.False(policy.IsForgotten(record, lockedUntil.AddMinutes(19)));
+        Assert.Equal(0, LockoutPolicy.Strikes(record, lockedUntil.AddMinutes(20)));
+        Assert.True(policy.IsForgotten(record, lockedUntil.AddMinutes(20)));
+        Assert.Equal(0, LockoutPolicy.Strikes(null, T0));
+    }
+
     [Fact]
     public void AttemptsWhileLockedDoNotExtendTheLock()
     {
