@@ -38,6 +38,10 @@ public sealed partial class SmokeTests(PublishedFixture grader)
         // The stylesheet is applied, not just served: these values come only from site.css.
         Assert.Equal("flex", await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('header.site')).display"));
         Assert.Equal("1152px", await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('main')).maxWidth"));
+        // Both fields of the form are styled alike (a field the stylesheet misses keeps the browser's narrow default).
+        Assert.Equal(
+            await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('input[name=password]')).width"),
+            await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('input[name=username]')).width"));
         var css = Assert.Single(stylesheets);
         Assert.Equal(200, css.Status);
         Assert.Matches(FingerprintedCss(), new Uri(css.Url).AbsolutePath);
