@@ -6,8 +6,10 @@
 #   infra/stack.sh status  one line per service
 #   infra/stack.sh env     print the environment the grader and the tests use
 #   infra/stack.sh install docker-host|production|test   only the Debian packages of that role
-#   infra/stack.sh student-network   the student network and firewall chain on $DOCKER_HOST's engine
-#                                    (infra/add-host.sh uses it on an extra Docker host)
+#   infra/stack.sh student-network   the student network and firewall chain on $DOCKER_HOST's engine,
+#                                    admitting PostgreSQL on the gateway at $GRADER_PG_PORT
+#                                    (infra/add-host.sh and the compose setup use it)
+#   infra/stack.sh student-network-close   no longer admit the gateway at $GRADER_PG_PORT
 #   infra/stack.sh restart-postgres | restart-redis   a brief restart, for the restart tests
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -144,26 +146,36 @@ student_isolation() {
 }
 
 # firewall_up GATEWAY...: what student containers may reach on this host: replies to the runner, and
-# PostgreSQL on their bridge's gateway. Anything else gets a TCP reset (or an ICMP refusal), so an app
-# that dials a wrong port fails at once with its driver's own error instead of hanging. The chain is
-# replaced in one atomic iptables-restore, and keeps the gateways of earlier calls (other engines).
-firewall_up() {
-  local gateways=("$@") gw
-  mapfile -t -O ${#gateways[@]} gateways < <(iptables -S "$FW_CHAIN" 2>/dev/null \
-    | sed -n "s|.*-d \([0-9.]*\)/32 -p tcp -m tcp --dport $PG_PORT -j ACCEPT|\1|p")
+# PostgreSQL on their bridge's gateway (at $PG_PORT). Anything else gets a TCP reset (or an ICMP
+# refusal), so an app that dials a wrong port fails at once with its driver's own error instead of
+# hanging. The chain keeps the gateway:port pairs of earlier calls (other engines, a compose
+# PostgreSQL on another port); firewall_close GATEWAY takes one pair away again.
+firewall_up() { firewall_rebuild "" "$@"; }
+firewall_close() { firewall_rebuild "$1:$PG_PORT"; }
+
+# firewall_rebuild DROPPED GATEWAY...: the chain replaced in one atomic iptables-restore, under a lock
+# so that two scripts changing it at once cannot lose each other's pairs.
+firewall_rebuild() {
+  local dropped=$1 pairs=() pair; shift
+  for pair in "$@"; do pairs+=("$pair:$PG_PORT"); done
+  exec 8>/run/grader-firewall.lock; flock 8
+  mapfile -t -O ${#pairs[@]} pairs < <(iptables -S "$FW_CHAIN" 2>/dev/null \
+    | sed -n 's|.*-d \([0-9.]*\)/32 -p tcp -m tcp --dport \([0-9]*\) -j ACCEPT|\1:\2|p')
   {
     echo '*filter'
     echo ":$FW_CHAIN - [0:0]"
     echo "-A $FW_CHAIN -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"
-    for gw in $(printf '%s\n' "${gateways[@]}" | sort -u); do
+    for pair in $(printf '%s\n' "${pairs[@]}" | sort -u); do
+      [ "$pair" != "$dropped" ] || continue
       # Pre-authentication flood guard: new PostgreSQL connections past the per-address limit are refused.
-      echo "-A $FW_CHAIN -d $gw/32 -p tcp -m tcp --dport $PG_PORT --tcp-flags FIN,SYN,RST,ACK SYN -m connlimit --connlimit-above $PG_CONN_PER_SOURCE --connlimit-mask 32 -j REJECT --reject-with tcp-reset"
-      echo "-A $FW_CHAIN -d $gw/32 -p tcp -m tcp --dport $PG_PORT -j ACCEPT"
+      echo "-A $FW_CHAIN -d ${pair%:*}/32 -p tcp -m tcp --dport ${pair#*:} --tcp-flags FIN,SYN,RST,ACK SYN -m connlimit --connlimit-above $PG_CONN_PER_SOURCE --connlimit-mask 32 -j REJECT --reject-with tcp-reset"
+      echo "-A $FW_CHAIN -d ${pair%:*}/32 -p tcp -m tcp --dport ${pair#*:} -j ACCEPT"
     done
     echo "-A $FW_CHAIN -p tcp -j REJECT --reject-with tcp-reset"
     echo "-A $FW_CHAIN -j REJECT --reject-with icmp-admin-prohibited"
     echo 'COMMIT'
   } | iptables-restore --noflush
+  flock -u 8
   # The engines' first bridge was matched by name before there were several.
   while iptables -D INPUT -i "$STUDENT_BRIDGE" -j "$FW_CHAIN" 2>/dev/null; do :; done
   iptables -C INPUT -i "$STUDENT_BRIDGES" -j "$FW_CHAIN" 2>/dev/null \
@@ -342,6 +354,10 @@ case "$cmd" in
     student_isolation
     firewall_up "$STUDENT_GATEWAY"
     ;;
+  student-network-close)
+    [ "$(id -u)" = 0 ] || die "run as root: it changes the firewall"
+    firewall_close "$STUDENT_GATEWAY"
+    ;;
   # Brief restarts for the restart tests: same data, same settings, back as soon as it answers.
   restart-postgres)
     alive "$GRADER_HOME/run/postgres.pid" || die "PostgreSQL is not running"
@@ -357,5 +373,5 @@ case "$cmd" in
     rm -f "$GRADER_HOME/run/redis.pid"
     start_redis
     ;;
-  *) die "usage: $0 up|down|status|env|install SET|student-network|restart-postgres|restart-redis" ;;
+  *) die "usage: $0 up|down|status|env|install SET|student-network[-close]|restart-postgres|restart-redis" ;;
 esac

@@ -1,6 +1,7 @@
 #!/bin/sh
 # First start: a cluster whose superuser 'postgres' has POSTGRES_PASSWORD, reachable with a password
-# (scram) from any address the container's networks give it; then PostgreSQL in the foreground.
+# (scram) on POSTGRES_LISTEN_ADDRESSES (default: every address the container has); then PostgreSQL
+# in the foreground.
 set -eu
 bin=/usr/lib/postgresql/15/bin
 : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD is required}"
@@ -18,4 +19,4 @@ REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;
 REVOKE CONNECT ON DATABASE template1 FROM PUBLIC;
 SQL
 fi
-exec su postgres -s /bin/sh -c "exec $bin/postgres -D '$PGDATA' -c listen_addresses='*' -c port=${POSTGRES_PORT:-5432} -c max_connections=${POSTGRES_MAX_CONNECTIONS:-200}"
+exec su postgres -s /bin/sh -c "exec $bin/postgres -D '$PGDATA' -c listen_addresses='${POSTGRES_LISTEN_ADDRESSES:-*}' -c port=${POSTGRES_PORT:-5432} -c max_connections=${POSTGRES_MAX_CONNECTIONS:-200}"

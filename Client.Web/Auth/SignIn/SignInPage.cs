@@ -64,7 +64,7 @@ public static class SignInPage
             <form method="post" action="/sign-in" class="stack">
               <input type="hidden" name="{html.Encode(tokens.FormFieldName)}" value="{html.Encode(tokens.RequestToken ?? "")}">
               <input type="hidden" name="returnUrl" value="{html.Encode(returnUrl ?? "")}">
-              <label>Username <input name="username" autocomplete="username" required></label>
+              <label>Username <input name="username" type="text" autocomplete="username" required></label>
               <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
               <button type="submit">Sign in</button>
             </form>
