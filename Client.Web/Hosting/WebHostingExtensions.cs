@@ -41,7 +41,7 @@ public static class WebHostingExtensions
         builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
         builder.Services.AddSingleton(Options.Create(builder.Configuration.Read<Grader.Web.Tasks.TaskStreamOptions>(Grader.Web.Tasks.TaskStreamOptions.Section)));
         builder.Services.AddRazorPages();
-        builder.Services.AddOpenApi();
+        builder.Services.AddGraderOpenApi();
         builder.Services.TryAddSingleton<GraderDataSource>();
         builder.Services.AddSingleton<Grader.Web.Browse.ReadModelQueries>();
         builder.Services.AddGraderQueries(builder.Configuration);
