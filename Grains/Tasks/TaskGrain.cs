@@ -230,6 +230,11 @@ public sealed partial class TaskGrain(
         catch (Exception e) when (e is OrleansException or TimeoutException or InvalidOperationException)
         {
             LogEffectFailed(logger, Id, effects, e.Message);
+            if (previous.Spec is null)
+            {
+                // A submission is accepted only once it is in line; the caller's retry enqueues again.
+                throw;
+            }
         }
 
         if (effects.HasFlag(TaskEffects.StopRunner) && previous.Host is not null)

@@ -10,7 +10,7 @@ public sealed class HostLifecycleTests : IClassFixture<HostLifecycleTests.Engine
 {
     private static readonly TimeSpan BatchLimit = TimeSpan.FromMinutes(5);
 
-    [Fact(Skip = "Quarantined after the merge: a task that completed on the victim before the kill breaks the test's expectation; the requeue itself was within seconds. Open in the closing note of issue 10.")]
+    [Fact]
     public async Task KillingAHostRequeuesOnlyItsOwnAttemptsWithinSecondsAndKillingAnIdleHostTouchesNothing()
     {
         var (survivorA, survivorB, victim, idle) = ($"keep-a-{LocalStack.RunId}", $"keep-b-{LocalStack.RunId}", $"victim-{LocalStack.RunId}", $"idle-{LocalStack.RunId}");
@@ -28,6 +28,8 @@ public sealed class HostLifecycleTests : IClassFixture<HostLifecycleTests.Engine
         await run.WaitUntilAsync(async () => await run.RunningOnAsync(ids, victim) > 0, BatchLimit);
         var killedAt = DateTimeOffset.UtcNow;
         run[victim].Kill();
+        // SIGKILL has landed: nothing finishes on the victim after this.
+        var deadAt = DateTimeOffset.UtcNow;
         var views = await run.WaitAllTerminalAsync(ids, BatchLimit);
 
         foreach (var view in views)
@@ -36,9 +38,16 @@ public sealed class HostLifecycleTests : IClassFixture<HostLifecycleTests.Engine
             Assert.Equal(view.MaxScore, view.Score);
             Assert.Single(view.Phases, p => p.Phase == "completed");
             var hosts = ClusterRun.HostsByAttempt(view);
+            Assert.Equal(view.Attempt, hosts.Count);
             // Every attempt but the last ran on the killed host; no task that ran on a survivor changed attempt.
             Assert.All(hosts.Where(h => h.Key != view.Attempt), h => Assert.Equal(victim, h.Value));
-            Assert.NotEqual(victim, view.Host);
+            if (view.Host == victim)
+            {
+                // It finished there, in its first attempt, before the kill: that is no collateral.
+                Assert.Equal(1, view.Attempt);
+                Assert.True(view.FinishedAt < deadAt, $"task {view.Id} finished on the killed host {(view.FinishedAt - deadAt)?.TotalSeconds:0.0} s after the kill");
+            }
+
             foreach (var requeue in view.Phases.Where(p => p.Phase == "requeued"))
             {
                 Assert.True(requeue.At - killedAt < TimeSpan.FromSeconds(15), $"task {view.Id} requeued {(requeue.At - killedAt).TotalSeconds:0.0} s after the kill");
