@@ -104,7 +104,10 @@ internal static class ScaleOutBenchmark
             var before = await ProbeSubmitsAsync(grains, env, () => false, ProbeSubmits);
             var killedAt = DateTimeOffset.UtcNow;
             victim.Process.Kill(entireProcessTree: true);
-            var declared = WaitAsync(async () => !(await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(true)).Any(h => h.SiloName == victim.Name), TimeSpan.FromMinutes(2))
+            // Each look is bounded: a call that went to the dead silo would otherwise wait out the response
+            // timeout and make the death look later than membership declared it.
+            var declared = WaitAsync(async () => !(await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(true).WaitAsync(TimeSpan.FromSeconds(1)))
+                    .Any(h => h.SiloName == victim.Name), TimeSpan.FromMinutes(2))
                 .ContinueWith(t => t.IsCompletedSuccessfully ? DateTimeOffset.UtcNow : throw t.Exception!, TaskScheduler.Default);
             var whileDead = await ProbeSubmitsAsync(grains, env, () => declared.IsCompleted, 1000);
             var deadAfter = (await declared - killedAt).TotalSeconds;
@@ -245,6 +248,8 @@ internal static class ScaleOutBenchmark
             ["Docker__Registries__0__Server"] = env["GRADER_REGISTRY"],
             ["Docker__Registries__0__Username"] = env["GRADER_REGISTRY_USER"],
             ["Docker__Registries__0__Password"] = env["GRADER_REGISTRY_PASSWORD"],
+            // The benchmark's images come from the stack's own registry, which must pass the allow-list.
+            ["Images__AllowedRegistries__0"] = env["GRADER_REGISTRY"],
             ["Tasks__WatchdogPeriod"] = "00:00:05",
             ["Logging__LogLevel__Default"] = "Warning",
         };
