@@ -30,4 +30,7 @@ public sealed record AttemptReport(
     [property: Id(3)] long? ExitCode,
     [property: Id(4)] bool OomKilled,
     [property: Id(5)] string? ImageDigest,
-    [property: Id(6)] InfrastructureFault? Fault = null);
+    [property: Id(6)] InfrastructureFault? Fault = null,
+    /// <summary>The host gave the attempt back on purpose (it is shutting down, draining past its timeout,
+    /// or its engine stopped answering): not charged to the task's attempts.</summary>
+    [property: Id(7)] bool HandedBack = false);

@@ -60,6 +60,13 @@ public sealed partial class QueuePartitionGrain(
     {
         if (!_queue.Enqueue(entry, _clock.Next()))
         {
+            // Already here, but perhaps only in memory: a retry after a failed write must not be told
+            // the entry is safe before its row is stored.
+            if (_writing || _queue.HasChanges)
+            {
+                await PersistAsync();
+            }
+
             return false;
         }
 

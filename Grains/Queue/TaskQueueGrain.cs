@@ -12,9 +12,13 @@ public sealed class TaskQueueGrain(IOptions<QueueOptions> options, RunnerWakeups
     // Bounds tries when other runners keep taking the head we picked; the last try takes any head.
     private const int DequeueTries = 4;
 
+    // Beyond the recommended membership settings' 6–10 s to declare a silo dead, and below Orleans'
+    // 30 s response timeout for the call that brought us here.
+    private static readonly TimeSpan PartitionMoveLimit = TimeSpan.FromSeconds(20);
+
     private int Count => options.Value.Partitions;
 
-    public Task EnqueueAsync(QueueEntry entry) => PartitionFor(entry.UserId).EnqueueAsync(entry);
+    public Task EnqueueAsync(QueueEntry entry) => OutlastingMembershipAsync(() => PartitionFor(entry.UserId).EnqueueAsync(entry));
 
     public async Task<QueueLease?> DequeueAsync(string host)
     {
@@ -41,7 +45,7 @@ public sealed class TaskQueueGrain(IOptions<QueueOptions> options, RunnerWakeups
 
     public Task<bool> ReturnAsync(QueueLeaseId lease) => Partition(lease.Partition).ReturnAsync(lease.Token);
 
-    public Task RemoveAsync(Guid taskId) => Task.WhenAll(All().Select(p => p.RemoveAsync(taskId)));
+    public Task RemoveAsync(Guid taskId) => Task.WhenAll(All().Select(p => OutlastingMembershipAsync(() => p.RemoveAsync(taskId))));
 
     public Task<bool> IsQueuedAsync(Guid taskId, string userId) => PartitionFor(userId).ContainsAsync(taskId);
 
@@ -74,6 +78,27 @@ public sealed class TaskQueueGrain(IOptions<QueueOptions> options, RunnerWakeups
     }
 
     public Task<IReadOnlyList<RunnerRegistration>> GetRunnersAsync() => GrainFactory.GetGrain<IRunnerRegistryGrain>(0).ListAsync();
+
+    /// <summary>A partition whose silo just died cannot answer until membership declares that silo dead
+    /// (seconds, see the README) and the partition loads its rows on a live silo. Entries that a task
+    /// has stored must not be lost in that gap, so these calls are tried again until then, within the
+    /// caller's own response timeout; what still fails is the caller's to retry.</summary>
+    private static async Task OutlastingMembershipAsync(Func<Task<bool>> call)
+    {
+        var deadline = DateTime.UtcNow + PartitionMoveLimit;
+        for (var delay = TimeSpan.FromMilliseconds(100); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerSecond)))
+        {
+            try
+            {
+                await call();
+                return;
+            }
+            catch (Exception e) when (e is OrleansMessageRejectionException or TimeoutException && DateTime.UtcNow + delay < deadline)
+            {
+                await Task.Delay(delay);
+            }
+        }
+    }
 
     private IQueuePartitionGrain PartitionFor(string userId) => Partition(QueueShards.PartitionOf(userId, Count));
 

@@ -108,7 +108,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && _handBackReason is { } reason)
         {
-            report = new AttemptReport(AttemptEnd.InfrastructureError, reason, null, null, false, digest, _handBackFault);
+            report = new AttemptReport(AttemptEnd.InfrastructureError, reason, null, null, false, digest, _handBackFault, HandedBack: true);
             handedBack = true;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -2,6 +2,7 @@ using Grader.Assignments;
 using Grader.Queue;
 using Grader.Runners;
 using Grader.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
@@ -125,9 +126,11 @@ public sealed partial class TaskGrain(
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // No silo with that name any more, or it does not answer: the attempt is lost either way.
+            // While membership changes (another silo just died) a call to a healthy host can fail or
+            // time out: only a host that membership no longer lists as active has lost the attempt.
+            // Otherwise the next tick asks again.
             LogRunnerUnreachable(logger, Id, S.Attempt, S.Host!, e.Message);
-            alive = false;
+            alive = ServiceProvider.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.IsActive(S.Host!);
         }
 
         if (!alive)
@@ -230,6 +233,11 @@ public sealed partial class TaskGrain(
         catch (Exception e) when (e is OrleansException or TimeoutException or InvalidOperationException)
         {
             LogEffectFailed(logger, Id, effects, e.Message);
+            if (previous.Spec is null)
+            {
+                // A submission is accepted only once it is in line; the caller's retry enqueues again.
+                throw;
+            }
         }
 
         if (effects.HasFlag(TaskEffects.StopRunner) && previous.Host is not null)

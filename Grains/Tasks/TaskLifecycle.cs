@@ -123,7 +123,7 @@ public static class TaskLifecycle
         {
             AttemptEnd.Tested => Finish(withOutput, GradingStatus.Completed, report.End, report.Message, null, now),
             AttemptEnd.InfrastructureError => RetryOrFail(withOutput, report.Fault ?? InfrastructureFault.Internal,
-                report.Message ?? "The runner failed.", maxAttempts, now),
+                report.Message ?? "The runner failed.", maxAttempts, now, report.HandedBack),
             AttemptEnd.Cancelled => Finish(withOutput, GradingStatus.Cancelled, report.End, report.Message ?? "Cancelled.", null, now),
             _ => Finish(withOutput, GradingStatus.Failed, report.End, report.Message, null, now),
         };
@@ -144,10 +144,24 @@ public static class TaskLifecycle
         _ => "re-run: the grader had an internal problem",
     };
 
-    private static TaskChange RetryOrFail(TaskState s, InfrastructureFault fault, string staffDetail, int maxAttempts, DateTimeOffset now)
+    /// <summary>A hand-back is free, but not without end: an image that hangs every engine it meets would
+    /// otherwise be handed from host to host for ever.</summary>
+    public const int HandBacksPerAttempt = 3;
+
+    /// <summary>Attempts that count toward <c>Tasks:MaxAttempts</c>: all but those a host handed back.</summary>
+    public static int ChargedAttempts(TaskState s) => s.Attempt - s.HandBacks;
+
+    private static TaskChange RetryOrFail(TaskState s, InfrastructureFault fault, string staffDetail, int maxAttempts, DateTimeOffset now,
+        bool handedBack = false)
     {
         var plain = PlainWords(fault);
-        if (s.Attempt >= maxAttempts)
+        if (handedBack)
+        {
+            s = s.Copy();
+            s.HandBacks++;
+        }
+
+        if (ChargedAttempts(s) >= maxAttempts || s.HandBacks > maxAttempts * HandBacksPerAttempt)
         {
             return Finish(s, GradingStatus.Failed, AttemptEnd.InfrastructureError,
                 $"The grader could not run this task ({plain}, {s.Attempt} times); it is not counted against you. Please submit again later.",

@@ -27,6 +27,9 @@ public sealed class TaskState
     /// <summary>The technical detail behind <see cref="Message"/>, for staff only.</summary>
     [Id(17)] public string? StaffMessage { get; set; }
 
+    /// <summary>Attempts a host handed back on purpose; they do not count toward the attempt limit.</summary>
+    [Id(18)] public int HandBacks { get; set; }
+
     /// <summary>A copy to change while the stored state stays as it was; the lists are new, their
     /// elements are immutable records.</summary>
     public TaskState Copy()

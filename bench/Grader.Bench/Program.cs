@@ -7,7 +7,7 @@ using Grader.Bench.Queue;
 // Benchmarks that are run by hand, never by the tests:
 //   dotnet run -c Release --project bench/Grader.Bench -- matcher [--size-mb N] [--seconds S]
 //   dotnet run -c Release --project bench/Grader.Bench -- pipeline [runs]   (needs infra/stack.sh up and infra/images/build.sh)
-//   dotnet run -c Release --project bench/Grader.Bench -- scale [tasks]     (the same, plus a built Silo/bin/Release)
+//   dotnet run -c Release --project bench/Grader.Bench -- scale [tasks] [--kill-only]   (the same, plus a built Silo/bin/Release)
 //   dotnet run -c Release --project bench/Grader.Bench -- queue [burst] [clients]   (needs infra/stack.sh up)
 var command = args.FirstOrDefault() ?? "help";
 switch (command)
@@ -17,7 +17,8 @@ switch (command)
     case "pipeline":
         return await PipelineBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
     case "scale":
-        return await ScaleOutBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40);
+        return await ScaleOutBenchmark.RunAsync(args.Length > 1 && args[1] != "--kill-only" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40,
+            killOnly: args.Contains("--kill-only"));
     case "queue":
         return await QueueBenchmark.RunAsync(
             args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,
@@ -27,7 +28,8 @@ switch (command)
             usage: Grader.Bench <benchmark> [options]
               matcher [--size-mb N] [--seconds S]   JSON matcher throughput on ~N MB response bodies next to a plain System.Text.Json parse
               pipeline [runs]                       the grader's overhead per task next to the bare engine floor (real stack)
-              scale [tasks]                         one host vs two hosts with separate engines, and a host killed mid-batch
+              scale [tasks] [--kill-only]           one host vs two hosts with separate engines, and a host killed mid-batch
+                                                    (kill -> requeue, kill -> done, submit latency while the dead host is registered)
               queue [burst] [clients]               queue cost at 100 and 10,000 queued, position of the last, submit accept latency (real stack)
             """);
         return command is "help" or "--help" or "-h" ? 0 : 2;

@@ -114,6 +114,14 @@ public sealed class ClusterRun : IAsyncDisposable
     public static Dictionary<int, string> HostsByAttempt(TaskView view) =>
         view.Phases.Where(p => p.Phase == "claimed").ToDictionary(p => p.Attempt, p => p.Detail!);
 
+    /// <summary>A task's phases, steps and every silo's log lines about it, for a failure message.</summary>
+    public string Story(TaskView view) =>
+        $"task {view.Id} {view.Status} {view.Score}/{view.MaxScore}: {view.Message}\n"
+        + string.Join("\n", view.Phases.Select(p => $"  {p.At:HH:mm:ss.fff} attempt {p.Attempt} {p.Phase}: {p.Detail} {p.StaffDetail}"))
+        + "\n" + string.Join("\n", view.Steps.Select(s => $"  step {s.ScenarioId}/{s.StepIndex} attempt {s.Attempt}: {s.Outcome} {s.StatusCode} {s.Message}"))
+        + "\n" + string.Join("\n", _silos.SelectMany(s => s.Value.Output.Split('\n')
+            .Where(l => l.Contains(view.Id.ToString(), StringComparison.Ordinal)).Select(l => $"  {s.Key}: {l}")));
+
     /// <summary>Roles and databases that carry the host's tag.</summary>
     public static async Task<long> SandboxCountAsync(string host)
     {

@@ -10,7 +10,7 @@ public sealed class HostLifecycleTests : IClassFixture<HostLifecycleTests.Engine
 {
     private static readonly TimeSpan BatchLimit = TimeSpan.FromMinutes(5);
 
-    [Fact(Skip = "Quarantined after the merge: a task that completed on the victim before the kill breaks the test's expectation; the requeue itself was within seconds. Open in the closing note of issue 10.")]
+    [Fact]
     public async Task KillingAHostRequeuesOnlyItsOwnAttemptsWithinSecondsAndKillingAnIdleHostTouchesNothing()
     {
         var (survivorA, survivorB, victim, idle) = ($"keep-a-{LocalStack.RunId}", $"keep-b-{LocalStack.RunId}", $"victim-{LocalStack.RunId}", $"idle-{LocalStack.RunId}");
@@ -23,11 +23,16 @@ public sealed class HostLifecycleTests : IClassFixture<HostLifecycleTests.Engine
         await run.WaitUntilAsync(async () => await run.RunningOnAsync(ids, survivorA) > 0 && await run.RunningOnAsync(ids, survivorB) > 0, BatchLimit);
         run[idle].Kill();
         await run.WaitUntilAsync(() => run.IsDeclaredDeadAsync(idle), TimeSpan.FromSeconds(60));
-        Assert.DoesNotContain(await run.ViewsAsync(ids), v => v.Phases.Any(p => p.Phase == "requeued"));
+        // The idle host held task grains too: a read may fail until they are active elsewhere.
+        List<TaskView> afterIdle = [];
+        await run.WaitUntilAsync(async () => (afterIdle = await run.ViewsAsync(ids)).Count == ids.Count, TimeSpan.FromSeconds(60));
+        Assert.DoesNotContain(afterIdle, v => v.Phases.Any(p => p.Phase == "requeued"));
 
         await run.WaitUntilAsync(async () => await run.RunningOnAsync(ids, victim) > 0, BatchLimit);
         var killedAt = DateTimeOffset.UtcNow;
         run[victim].Kill();
+        // SIGKILL has landed: nothing finishes on the victim after this.
+        var deadAt = DateTimeOffset.UtcNow;
         var views = await run.WaitAllTerminalAsync(ids, BatchLimit);
 
         foreach (var view in views)
@@ -36,9 +41,16 @@ public sealed class HostLifecycleTests : IClassFixture<HostLifecycleTests.Engine
             Assert.Equal(view.MaxScore, view.Score);
             Assert.Single(view.Phases, p => p.Phase == "completed");
             var hosts = ClusterRun.HostsByAttempt(view);
+            var story = run.Story(view);
+            Assert.True(view.Attempt == hosts.Count, story);
             // Every attempt but the last ran on the killed host; no task that ran on a survivor changed attempt.
-            Assert.All(hosts.Where(h => h.Key != view.Attempt), h => Assert.Equal(victim, h.Value));
-            Assert.NotEqual(victim, view.Host);
+            Assert.True(hosts.Where(h => h.Key != view.Attempt).All(h => h.Value == victim), $"a survivor's attempt was requeued; {story}");
+            if (view.Host == victim)
+            {
+                // It finished there, in its first attempt, before the kill: that is no collateral.
+                Assert.True(view.Attempt == 1 && view.FinishedAt < deadAt, $"finished on the killed host after the kill; {story}");
+            }
+
             foreach (var requeue in view.Phases.Where(p => p.Phase == "requeued"))
             {
                 Assert.True(requeue.At - killedAt < TimeSpan.FromSeconds(15), $"task {view.Id} requeued {(requeue.At - killedAt).TotalSeconds:0.0} s after the kill");
@@ -68,8 +80,7 @@ public sealed class HostLifecycleTests : IClassFixture<HostLifecycleTests.Engine
         var exitedAfter = DateTimeOffset.UtcNow - stoppedAt;
         var views = await run.WaitAllTerminalAsync(ids, BatchLimit);
 
-        Assert.All(views, v => Assert.Equal(GradingStatus.Completed, v.Status));
-        Assert.All(views, v => Assert.Equal(v.MaxScore, v.Score));
+        Assert.All(views, v => Assert.True(v.Status == GradingStatus.Completed && v.Score == v.MaxScore, run.Story(v)));
         var handedBack = views.Where(v => ClusterRun.HostsByAttempt(v).GetValueOrDefault(1) == stopped && v.Attempt == 2).ToList();
         Assert.NotEmpty(handedBack);
         foreach (var requeue in handedBack.SelectMany(v => v.Phases.Where(p => p.Phase == "requeued")))
@@ -125,7 +136,7 @@ public sealed class HostLifecycleTests : IClassFixture<HostLifecycleTests.Engine
         await run.WaitUntilAsync(async () => await run.RunningOnAsync(ids, sick) == 2, BatchLimit);
 
         var runner = run.Grains.GetGrain<IRunnerGrain>(sick);
-        var dockerd = int.Parse(File.ReadAllText("/var/lib/grader-engines/1/run/dockerd.pid").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var dockerd = Engines.DaemonPid(1);
         Signal("STOP", dockerd);
         List<TaskView> views;
         try
@@ -161,12 +172,6 @@ public sealed class HostLifecycleTests : IClassFixture<HostLifecycleTests.Engine
     {
         public EngineFixture() => LocalStack.RunScript("infra/images/build.sh");
 
-        public void Dispose()
-        {
-            foreach (var n in new[] { "1", "2" })
-            {
-                LocalStack.RunScript("infra/engine.sh", "down", n);
-            }
-        }
+        public void Dispose() => Engines.StopAll();
     }
 }

@@ -172,6 +172,49 @@ public class TaskLifecycleTests
     }
 
     [Fact]
+    public void AHandBackOnTheLastAttemptRequeuesWithoutChargingTheTask()
+    {
+        var handBack = Report(AttemptEnd.InfrastructureError) with { Fault = InfrastructureFault.HostStopping, HandedBack = true };
+
+        var change = TaskLifecycle.FinishAttempt(In(GradingStatus.Testing, attempt: MaxAttempts), MaxAttempts, handBack, MaxAttempts, Now)!;
+
+        Assert.Equal((GradingStatus.Queued, 1, MaxAttempts - 1), (change.Next.Status, change.Next.HandBacks, TaskLifecycle.ChargedAttempts(change.Next)));
+        Assert.Equal(TaskEffects.Enqueue, change.Effects);
+        Assert.Equal(TaskLifecycle.PlainWords(InfrastructureFault.HostStopping), change.Next.Phases[^1].Detail);
+
+        // The attempt after it is the last one charged: a fault of ours that is no hand-back ends the task.
+        var claimed = TaskLifecycle.Claim(change.Next, "host-b", 4m, Now)!.Next;
+        var fault = Report(AttemptEnd.InfrastructureError) with { Fault = InfrastructureFault.Engine };
+        var last = TaskLifecycle.FinishAttempt(claimed, MaxAttempts + 1, fault, MaxAttempts, Now)!;
+        Assert.Equal((GradingStatus.Failed, AttemptEnd.InfrastructureError), (last.Next.Status, last.Next.End));
+    }
+
+    [Fact]
+    public void AnOrdinaryFaultOfOursIsChargedAndALostHostToo()
+    {
+        var fault = Report(AttemptEnd.InfrastructureError) with { Fault = InfrastructureFault.HostStopping };
+
+        Assert.Equal(GradingStatus.Failed, TaskLifecycle.FinishAttempt(In(GradingStatus.Testing, attempt: MaxAttempts), MaxAttempts, fault, MaxAttempts, Now)!.Next.Status);
+        Assert.Equal(GradingStatus.Failed, TaskLifecycle.AttemptLost(In(GradingStatus.Testing, attempt: MaxAttempts), MaxAttempts, InfrastructureFault.HostLost, "gone", MaxAttempts, Now)!.Next.Status);
+    }
+
+    [Fact]
+    public void ATaskHandedBackOverAndOverFailsInTheEnd()
+    {
+        var handBack = Report(AttemptEnd.InfrastructureError) with { Fault = InfrastructureFault.Engine, HandedBack = true };
+        var s = TaskLifecycle.Submit(new TaskState(), Spec, Now)!.Next;
+        while (s.Status == GradingStatus.Queued)
+        {
+            s = TaskLifecycle.Claim(s, "host-a", 4m, Now)!.Next;
+            s = TaskLifecycle.FinishAttempt(s, s.Attempt, handBack, MaxAttempts, Now)!.Next;
+        }
+
+        Assert.Equal((GradingStatus.Failed, AttemptEnd.InfrastructureError), (s.Status, s.End));
+        Assert.Equal(MaxAttempts * TaskLifecycle.HandBacksPerAttempt + 1, s.Attempt);
+        Assert.Equal(0, TaskLifecycle.ChargedAttempts(s));
+    }
+
+    [Fact]
     public void ALostAttemptWithoutAFaultNameIsAnInternalProblem()
     {
         var change = TaskLifecycle.FinishAttempt(In(GradingStatus.Preparing), 1, Report(AttemptEnd.InfrastructureError), MaxAttempts, Now)!;
@@ -212,7 +255,7 @@ public class TaskLifecycleTests
     }
 
     /// <summary>Random sequences of every call, as duplicated, late and out-of-order deliveries produce them.
-    /// Whatever happens: the given state is never changed, attempts only grow and stay within the limit,
+    /// Whatever happens: the given state is never changed, attempts only grow, charged ones and hand-backs stay within their limits,
     /// a final task stays final, and a task reaches its end only through a rule that stops the watchdog.</summary>
     [Fact]
     public void RandomCallSequencesKeepTheInvariants()
@@ -233,7 +276,9 @@ public class TaskLifecycleTests
 
                 var next = change.Next;
                 Assert.False(s.Status.IsTerminal(), "a final task changed");
-                Assert.InRange(next.Attempt, s.Attempt, MaxAttempts);
+                Assert.True(next.Attempt >= s.Attempt, "the attempt went back");
+                Assert.InRange(TaskLifecycle.ChargedAttempts(next), 0, MaxAttempts);
+                Assert.InRange(next.HandBacks, 0, (MaxAttempts * TaskLifecycle.HandBacksPerAttempt) + 1);
                 Assert.Equal(next.Status.IsTerminal(), change.Effects.HasFlag(TaskEffects.StopWatchdog));
                 Assert.Equal(next.Status == GradingStatus.Queued && s.Status != GradingStatus.Queued, change.Effects.HasFlag(TaskEffects.Enqueue));
                 Assert.True(next.Status == GradingStatus.Queued ? next.Host is null : true);
@@ -250,7 +295,7 @@ public class TaskLifecycleTests
             0 => TaskLifecycle.Claim(s, "host-" + random.Next(2), random.Next(5) == 0 ? null : 4m, Now),
             1 => TaskLifecycle.Phase(s, attempt, random.Next(2) == 0 ? "starting" : "testing", null, Now),
             2 => TaskLifecycle.Step(s, Step(attempt, "a", random.Next(3), StepOutcome.Passed)),
-            3 => TaskLifecycle.FinishAttempt(s, attempt, Report(Enum.GetValues<AttemptEnd>()[random.Next(6)]), MaxAttempts, Now),
+            3 => TaskLifecycle.FinishAttempt(s, attempt, Report(Enum.GetValues<AttemptEnd>()[random.Next(6)]) with { HandedBack = random.Next(2) == 0 }, MaxAttempts, Now),
             4 => TaskLifecycle.AttemptLost(s, attempt, InfrastructureFault.HostLost, "lost", MaxAttempts, Now),
             5 => random.Next(10) == 0 ? TaskLifecycle.Cancel(s, "bob", Now) : null,
             _ => TaskLifecycle.Submit(s, Spec, Now),
