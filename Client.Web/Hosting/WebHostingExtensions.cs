@@ -43,6 +43,7 @@ public static class WebHostingExtensions
         builder.Services.AddOpenApi();
         builder.Services.TryAddSingleton<GraderDataSource>();
         builder.Services.AddSingleton<Grader.Web.Browse.ReadModelQueries>();
+        Grader.Web.Gradebook.GradebookApi.AddGradebook(builder.Services);
         builder.Services.AddGraderHealthChecks(web.Mode);
         return builder;
     }

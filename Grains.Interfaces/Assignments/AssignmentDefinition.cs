@@ -20,6 +20,7 @@ public sealed record ResourceLimits(
 /// <param name="Database">The reference database (readonly) or the template (isolated).</param>
 /// <param name="Environment">Extra variables for the container, e.g. NAME.</param>
 /// <param name="SupersedePending">A student's newer submission replaces their unfinished older one.</param>
+/// <param name="GradeRule">Which of a student's submissions is their grade (see <see cref="GradeChoice"/>).</param>
 [GenerateSerializer, Immutable, Alias("grader.AssignmentDefinition")]
 public sealed record AssignmentDefinition(
     [property: Id(0)] string Id,
@@ -36,7 +37,8 @@ public sealed record AssignmentDefinition(
     [property: Id(11)] IReadOnlyList<Scenario> Scenarios,
     [property: Id(12)] DateTimeOffset? OpensAt = null,
     [property: Id(13)] DateTimeOffset? ClosesAt = null,
-    [property: Id(14)] bool SupersedePending = false)
+    [property: Id(14)] bool SupersedePending = false,
+    [property: Id(15)] GradeRule GradeRule = GradeRule.Latest)
 {
     public const int DefaultPort = 8000;
 

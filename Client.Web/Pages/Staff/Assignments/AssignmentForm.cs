@@ -19,6 +19,7 @@ public sealed class AssignmentForm
     public int Pids { get; set; } = 256;
     public DateTime? OpensAt { get; set; }
     public DateTime? ClosesAt { get; set; }
+    public GradeRule GradeRule { get; set; }
 
     public static AssignmentForm From(AssignmentDefinition a) => new()
     {
@@ -36,6 +37,7 @@ public sealed class AssignmentForm
         Pids = a.Limits.Pids,
         OpensAt = a.OpensAt?.UtcDateTime,
         ClosesAt = a.ClosesAt?.UtcDateTime,
+        GradeRule = a.GradeRule,
     };
 
     /// <summary>The definition with these settings; problems with lines of the form come back as errors.</summary>
@@ -69,6 +71,7 @@ public sealed class AssignmentForm
             Limits = new ResourceLimits(MemoryMb, Cpus, Pids),
             OpensAt = Utc(OpensAt),
             ClosesAt = Utc(ClosesAt),
+            GradeRule = GradeRule,
         };
         errors.AddRange(AssignmentValidator.Validate(definition));
         return (definition, errors);

@@ -1,0 +1,3 @@
+-- Points per scenario of a task's last attempt, as {"scenario": {"points": n, "max": n, "outcome": "Passed"}},
+-- so the gradebook has one column per scenario without re-adding step rows (setup and teardown excluded).
+ALTER TABLE task_summary ADD COLUMN IF NOT EXISTS scenario_scores jsonb;
