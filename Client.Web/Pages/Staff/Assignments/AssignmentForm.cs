@@ -20,6 +20,8 @@ public sealed class AssignmentForm
     public DateTime? OpensAt { get; set; }
     public DateTime? ClosesAt { get; set; }
     public GradeRule GradeRule { get; set; }
+    public string? Description { get; set; }
+    public bool Archived { get; set; }
 
     public static AssignmentForm From(AssignmentDefinition a) => new()
     {
@@ -38,6 +40,8 @@ public sealed class AssignmentForm
         OpensAt = a.OpensAt?.UtcDateTime,
         ClosesAt = a.ClosesAt?.UtcDateTime,
         GradeRule = a.GradeRule,
+        Description = a.Description,
+        Archived = a.Archived,
     };
 
     /// <summary>The definition with these settings; problems with lines of the form come back as errors.</summary>
@@ -72,6 +76,8 @@ public sealed class AssignmentForm
             OpensAt = Utc(OpensAt),
             ClosesAt = Utc(ClosesAt),
             GradeRule = GradeRule,
+            Description = string.IsNullOrWhiteSpace(Description) ? null : Description,
+            Archived = Archived,
         };
         errors.AddRange(AssignmentValidator.Validate(definition));
         return (definition, errors);
