@@ -28,7 +28,10 @@ public sealed class AssignmentPageTests(BrowserFixture grader)
         var id = $"page-{LocalStack.RunId}";
         await DemoAssignment.StoreAsync(grader.Grains, id, a => a with
         {
-            Title = "Items API", Description = Description, OpensAt = DateTimeOffset.UtcNow.AddDays(-1), ClosesAt = ClosesAt,
+            Title = "Items API",
+            Description = Description,
+            OpensAt = DateTimeOffset.UtcNow.AddDays(-1),
+            ClosesAt = ClosesAt,
         });
         await DemoAssignment.StoreAsync(grader.Grains, $"page-old-{LocalStack.RunId}", a => a with { Title = "Last year's", Archived = true });
         var (user, password) = await grader.AccountAsync($"pia-{LocalStack.RunId}", UserRole.Student);
@@ -87,7 +90,10 @@ public sealed class AssignmentPageTests(BrowserFixture grader)
     {
         var context = await grader.Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = grader.BaseUrl, TimezoneId = "Asia/Tokyo", Locale = "en-US", ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            BaseURL = grader.BaseUrl,
+            TimezoneId = "Asia/Tokyo",
+            Locale = "en-US",
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
