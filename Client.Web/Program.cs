@@ -4,6 +4,7 @@ using Grader.Web.Auth;
 using Grader.Web.Auth.Accounts;
 using Grader.Web.Auth.Http;
 using Grader.Web.Evaluations;
+using Grader.Web.Gradebook;
 using Grader.Web.Health;
 using Grader.Web.Hosting;
 using Grader.Web.Status;
@@ -38,6 +39,7 @@ try
     app.MapSuitesApi();
     app.MapEvaluationsApi();
     app.MapGradesApi();
+    app.MapGradebookApi();
     app.MapStatusApi();
     app.MapDashboardApi();
     // Fingerprinted, cached and compressed from the publish manifest; open to everyone, since the

@@ -6,7 +6,7 @@ namespace Grader.Web.Browse;
 public sealed record TaskRow(Guid TaskId, string UserId, string AssignmentId, string Image, string Source, string Status,
     decimal Score, decimal MaxScore, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
 
-public sealed record AssignmentRow(string Id, string Title, string DatabaseMode, int Scenarios);
+public sealed record AssignmentRow(string Id, string Title, string DatabaseMode, int Scenarios, bool Archived = false);
 
 /// <summary>What the pages filter by. Null means "any".</summary>
 public sealed record TaskFilter(string? UserId, string? AssignmentId, string? Status, DateOnly? From, DateOnly? To, string? Search, int Limit = 200);
@@ -69,12 +69,12 @@ public sealed class ReadModelQueries(GraderDataSource database)
 
     public async Task<IReadOnlyList<AssignmentRow>> AssignmentsAsync(CancellationToken ct)
     {
-        await using var command = _dataSource.CreateCommand("SELECT assignment_id, title, database_mode, scenarios FROM assignment_summary ORDER BY assignment_id");
+        await using var command = _dataSource.CreateCommand("SELECT assignment_id, title, database_mode, scenarios, archived FROM assignment_summary ORDER BY assignment_id");
         var rows = new List<AssignmentRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add(new AssignmentRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3)));
+            rows.Add(new AssignmentRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetBoolean(4)));
         }
 
         return rows;

@@ -45,6 +45,8 @@ public static class WebHostingExtensions
         builder.Services.TryAddSingleton<GraderDataSource>();
         builder.Services.AddSingleton<Grader.Web.Browse.ReadModelQueries>();
         builder.Services.AddGraderQueries(builder.Configuration);
+        Grader.Web.Gradebook.GradebookApi.AddGradebook(builder.Services);
+        builder.Services.AddSingleton<Grader.Web.Students.StudentScores>();
         builder.Services.AddGraderHealthChecks(web.Mode);
         return builder;
     }

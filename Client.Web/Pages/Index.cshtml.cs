@@ -51,7 +51,8 @@ public sealed class IndexModel(ReadModelQueries queries, IGrainFactory grains) :
 
     private async Task LoadAsync(string? assignment, CancellationToken ct)
     {
-        Assignments = await queries.AssignmentsAsync(ct);
+        // Archived assignments are gone for students; staff still reach them.
+        Assignments = (await queries.AssignmentsAsync(ct)).Where(a => !a.Archived || User.IsStaff()).ToList();
         var preferred = assignment ?? await queries.LastAssignmentAsync(User.Username(), ct);
         AssignmentId = Assignments.FirstOrDefault(a => a.Id == preferred)?.Id ?? Assignments.FirstOrDefault()?.Id;
         Chosen = AssignmentId is null ? null : await grains.GetGrain<IAssignmentGrain>(AssignmentId).GetAsync();

@@ -20,6 +20,9 @@ public sealed record ResourceLimits(
 /// <param name="Database">The reference database (readonly) or the template (isolated).</param>
 /// <param name="Environment">Extra variables for the container, e.g. NAME.</param>
 /// <param name="SupersedePending">A student's newer submission replaces their unfinished older one.</param>
+/// <param name="GradeRule">Which of a student's submissions is their grade (see <see cref="GradeChoice"/>).</param>
+/// <param name="Description">What students read on the assignment page, as Markdown (raw HTML is not rendered).</param>
+/// <param name="Archived">Hidden from students: no longer listed, and its page is gone for them.</param>
 [GenerateSerializer, Immutable, Alias("grader.AssignmentDefinition")]
 public sealed record AssignmentDefinition(
     [property: Id(0)] string Id,
@@ -36,7 +39,10 @@ public sealed record AssignmentDefinition(
     [property: Id(11)] IReadOnlyList<Scenario> Scenarios,
     [property: Id(12)] DateTimeOffset? OpensAt = null,
     [property: Id(13)] DateTimeOffset? ClosesAt = null,
-    [property: Id(14)] bool SupersedePending = false)
+    [property: Id(14)] bool SupersedePending = false,
+    [property: Id(15)] GradeRule GradeRule = GradeRule.Latest,
+    [property: Id(16)] string? Description = null,
+    [property: Id(17)] bool Archived = false)
 {
     public const int DefaultPort = 8000;
 

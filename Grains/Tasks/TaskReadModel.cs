@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Grader.Database;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -12,14 +13,14 @@ public sealed partial class TaskReadModel(GraderDataSource database, ILogger<Tas
     private const string UpsertSummary = """
         INSERT INTO task_summary (task_id, revision, user_id, assignment_id, image, include_private, source, status, attempt,
             host, end_reason, message, score, max_score, steps_passed, steps_failed, steps_error, steps_blocked, image_digest,
-            created_at, started_at, finished_at, updated_at)
+            scenario_scores, created_at, started_at, finished_at, updated_at)
         VALUES (@id, @revision, @user, @assignment, @image, @private, @source, @status, @attempt, @host, @end, @message,
-            @score, @max, @passed, @failed, @error, @blocked, @digest, @created, @started, @finished, now())
+            @score, @max, @passed, @failed, @error, @blocked, @digest, @scenarios, @created, @started, @finished, now())
         ON CONFLICT (task_id) DO UPDATE SET
             revision = excluded.revision, status = excluded.status, attempt = excluded.attempt, host = excluded.host,
             end_reason = excluded.end_reason, message = excluded.message, score = excluded.score, max_score = excluded.max_score,
             steps_passed = excluded.steps_passed, steps_failed = excluded.steps_failed, steps_error = excluded.steps_error,
-            steps_blocked = excluded.steps_blocked, image_digest = excluded.image_digest, started_at = excluded.started_at,
+            steps_blocked = excluded.steps_blocked, image_digest = excluded.image_digest, scenario_scores = excluded.scenario_scores, started_at = excluded.started_at,
             finished_at = excluded.finished_at, updated_at = now()
         WHERE task_summary.revision < excluded.revision
         """;
@@ -62,6 +63,7 @@ public sealed partial class TaskReadModel(GraderDataSource database, ILogger<Tas
             p.AddWithValue("error", view.Steps.Count(s => s.Outcome is StepOutcome.Error or StepOutcome.Timeout));
             p.AddWithValue("blocked", view.Steps.Count(s => s.Outcome == StepOutcome.Blocked));
             p.AddWithValue("digest", NpgsqlDbType.Text, (object?)view.ImageDigest ?? DBNull.Value);
+            p.AddWithValue("scenarios", NpgsqlDbType.Jsonb, ScenarioScoresJson(view));
             p.AddWithValue("created", view.CreatedAt);
             p.AddWithValue("started", NpgsqlDbType.TimestampTz, (object?)view.StartedAt ?? DBNull.Value);
             p.AddWithValue("finished", NpgsqlDbType.TimestampTz, (object?)view.FinishedAt ?? DBNull.Value);
@@ -93,6 +95,10 @@ public sealed partial class TaskReadModel(GraderDataSource database, ILogger<Tas
             LogWriteFailed(logger, e, view.Id, revision);
         }
     }
+
+    /// <summary>Points per scenario of the current attempt (<see cref="ScenarioScores.ByScenario"/>), for the gradebook's columns.</summary>
+    private static string ScenarioScoresJson(TaskView view) =>
+        JsonSerializer.Serialize(view.ByScenario().ToDictionary(s => s.ScenarioId, s => new { points = s.Points, max = s.MaxPoints, outcome = s.Outcome.ToString() }));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Read model write for task {TaskId} revision {Revision} failed; the next transition writes it again")]
     private static partial void LogWriteFailed(ILogger logger, Exception e, Guid taskId, long revision);

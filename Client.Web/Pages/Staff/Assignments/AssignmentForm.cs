@@ -19,6 +19,9 @@ public sealed class AssignmentForm
     public int Pids { get; set; } = 256;
     public DateTime? OpensAt { get; set; }
     public DateTime? ClosesAt { get; set; }
+    public GradeRule GradeRule { get; set; }
+    public string? Description { get; set; }
+    public bool Archived { get; set; }
 
     public static AssignmentForm From(AssignmentDefinition a) => new()
     {
@@ -36,6 +39,9 @@ public sealed class AssignmentForm
         Pids = a.Limits.Pids,
         OpensAt = a.OpensAt?.UtcDateTime,
         ClosesAt = a.ClosesAt?.UtcDateTime,
+        GradeRule = a.GradeRule,
+        Description = a.Description,
+        Archived = a.Archived,
     };
 
     /// <summary>The definition with these settings; problems with lines of the form come back as errors.</summary>
@@ -69,6 +75,9 @@ public sealed class AssignmentForm
             Limits = new ResourceLimits(MemoryMb, Cpus, Pids),
             OpensAt = Utc(OpensAt),
             ClosesAt = Utc(ClosesAt),
+            GradeRule = GradeRule,
+            Description = string.IsNullOrWhiteSpace(Description) ? null : Description,
+            Archived = Archived,
         };
         errors.AddRange(AssignmentValidator.Validate(definition));
         return (definition, errors);
