@@ -2,7 +2,6 @@ using Grader.IntegrationTests.Browser;
 using Grader.IntegrationTests.Infrastructure;
 using Grader.Web.Auth;
 using Microsoft.Playwright;
-using Npgsql;
 
 namespace Grader.IntegrationTests.Deployment;
 
@@ -49,20 +48,7 @@ public sealed class StaffQueryPageTests(PublishedFixture grader)
         Assert.Empty(problems);
     }
 
-    private async Task<Guid> SeedStuckTaskAsync()
-    {
-        var id = Guid.NewGuid();
-        await using var connection = new NpgsqlConnection(LocalStack.AdminConnectionString(grader.Grader.StateDatabase));
-        await connection.OpenAsync();
-        // A task whose host stopped reporting long ago; the grains are not involved, the query reads the read model.
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO task_summary (task_id, revision, user_id, assignment_id, image, include_private, source, status, attempt, host,
-                                      score, max_score, steps_passed, steps_failed, steps_error, steps_blocked, created_at, updated_at)
-            VALUES (@id, 1, 'stuck-student', 'stuck-assignment', 'example.invalid/app:1', false, 'api', 'Testing', 1, 'gone-host',
-                    0, 4, 0, 0, 0, 0, now() - interval '2 hours', now() - interval '2 hours')
-            """, connection);
-        command.Parameters.AddWithValue("id", id);
-        await command.ExecuteNonQueryAsync();
-        return id;
-    }
+    // A task whose host stopped reporting long ago; the grains are not involved, the query reads the read model.
+    private Task<Guid> SeedStuckTaskAsync() =>
+        ReadModelRows.InsertTaskAsync(grader.Grader.StateDatabase, "Testing", TimeSpan.FromHours(2), "stuck-student", "stuck-assignment", "gone-host");
 }

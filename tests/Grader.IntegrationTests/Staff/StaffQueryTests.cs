@@ -103,21 +103,5 @@ public sealed class StaffQueryTests : IAsyncLifetime
         Assert.True(result.Truncated);
     }
 
-    private async Task<Guid> SeedTaskAsync(string status, TimeSpan age)
-    {
-        var id = Guid.NewGuid();
-        await using var connection = new Npgsql.NpgsqlConnection(LocalStack.AdminConnectionString(_database));
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand("""
-            INSERT INTO task_summary (task_id, revision, user_id, assignment_id, image, include_private, source, status, attempt, host,
-                                      score, max_score, steps_passed, steps_failed, steps_error, steps_blocked, created_at, updated_at)
-            VALUES (@id, 1, 'student-q', 'queries-a', 'example.invalid/app:1', false, 'api', @status, 1, 'host-q',
-                    1, 2, 1, 1, 0, 0, now() - @age, now() - @age)
-            """, connection);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("status", status);
-        command.Parameters.AddWithValue("age", age);
-        await command.ExecuteNonQueryAsync();
-        return id;
-    }
+    private Task<Guid> SeedTaskAsync(string status, TimeSpan age) => ReadModelRows.InsertTaskAsync(_database, status, age);
 }
