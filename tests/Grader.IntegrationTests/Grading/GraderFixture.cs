@@ -110,6 +110,14 @@ public sealed class GraderFixture : IAsyncLifetime
         return await finished;
     }
 
+    /// <summary>The task's terminal state: now, if it is already final, or when it gets there. Subscribed
+    /// before the read, so a task that ended between its submission and this call is not waited for in vain.</summary>
+    public async Task<TaskView> FinalAsync(Guid id, TimeSpan? timeout = null)
+    {
+        var finished = Transitions.WaitForAsync(id, v => v.Status.IsTerminal(), timeout ?? TimeSpan.FromMinutes(2));
+        return await Grains.GetGrain<ITaskGrain>(id).GetAsync() is { } now && now.Status.IsTerminal() ? now : await finished;
+    }
+
     /// <summary>No container, role or database of this host's attempts is left behind.</summary>
     public async Task AssertNothingLeftAsync()
     {
