@@ -37,6 +37,8 @@ public sealed class AuthorizationTests(AuthFixture grader) : IAsyncLifetime
     [InlineData("POST", "/api/tasks/00000000-0000-0000-0000-000000000001/cancel")]
     [InlineData("GET", "/api/assignments/any")]
     [InlineData("PUT", "/api/assignments/any")]
+    [InlineData("PATCH", "/api/assignments/any")]
+    [InlineData("GET", "/api/assignments/any/changes")]
     [InlineData("GET", "/api/auth/me")]
     [InlineData("POST", "/api/auth/sign-out")]
     [InlineData("GET", "/api/auth/tokens")]
@@ -111,6 +113,8 @@ public sealed class AuthorizationTests(AuthFixture grader) : IAsyncLifetime
 
     [Theory]
     [InlineData("PUT", "/api/assignments/{0}")]
+    [InlineData("PATCH", "/api/assignments/{0}")]
+    [InlineData("GET", "/api/assignments/{0}/changes")]
     [InlineData("GET", "/api/auth/tokens")]
     [InlineData("POST", "/api/auth/tokens")]
     [InlineData("GET", "/api/admin/users")]

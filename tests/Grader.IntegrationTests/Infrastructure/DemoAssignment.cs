@@ -18,7 +18,8 @@ public static class DemoAssignment
     public static async Task<AssignmentDefinition> StoreAsync(IGrainFactory grains, string id, Func<AssignmentDefinition, AssignmentDefinition>? change = null)
     {
         var assignment = await LoadAsync(id, change);
-        await grains.GetGrain<IAssignmentGrain>(id).SetAsync(assignment);
+        var stored = await grains.GetGrain<IAssignmentGrain>(id).SetAsync(assignment);
+        Assert.True(stored.Stored, string.Join("; ", stored.Errors));
         return assignment;
     }
 }
