@@ -1,11 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Grader.Assignments;
-using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Web.Auth;
-
 namespace Grader.IntegrationTests.Auth;
 
 /// <summary>Access rules over the HTTP API: anonymous callers get 401, students see only their own

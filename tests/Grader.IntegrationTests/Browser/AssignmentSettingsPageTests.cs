@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Grader.Assignments;
-using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Web.Auth;
 using Microsoft.Playwright;
 
 namespace Grader.IntegrationTests.Browser;

@@ -1,9 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Grader.IntegrationTests.Infrastructure;
 using Npgsql;
 
 namespace Grader.IntegrationTests.Deployment;

@@ -1,7 +1,5 @@
 using Grader.Runners;
-using Grader.Tasks;
 using Grader.Web.Browse;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Grader.IntegrationTests.Grading;

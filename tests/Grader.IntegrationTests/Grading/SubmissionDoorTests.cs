@@ -1,9 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Grader.IntegrationTests.Auth;
-using Grader.Tasks;
-using Grader.Web.Auth;
 
 namespace Grader.IntegrationTests.Grading;
 

@@ -1,7 +1,4 @@
-using Grader.Assignments;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Sandbox;
-using Grader.Tasks;
 
 namespace Grader.IntegrationTests.Hostile;
 

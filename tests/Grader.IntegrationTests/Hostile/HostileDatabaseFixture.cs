@@ -1,14 +1,8 @@
-using System.Net.Http.Json;
-using Grader.Assignments;
 using Grader.IntegrationTests.Auth;
-using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Runners;
 using Grader.Sandbox;
-using Grader.Tasks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Grader.IntegrationTests.Hostile;
 

@@ -1,10 +1,6 @@
 using System.Net.Sockets;
-using Grader.Assignments;
-using Grader.IntegrationTests.Grading;
 using Grader.Runners;
 using Grader.Sandbox;
-using Grader.Tasks;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Grader.IntegrationTests.Hostile;
 

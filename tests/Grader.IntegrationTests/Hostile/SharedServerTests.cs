@@ -1,9 +1,3 @@
-using System.Net.Http.Json;
-using Grader.Assignments;
-using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Tasks;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Grader.IntegrationTests.Hostile;

@@ -1,8 +1,4 @@
-using Grader.Assignments;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Sandbox;
-using Grader.Tasks;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Grader.IntegrationTests.Hostile;

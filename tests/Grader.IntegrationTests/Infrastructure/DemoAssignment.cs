@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Grader.Assignments;
-
 namespace Grader.IntegrationTests.Infrastructure;
 
 /// <summary>The demo assignment (infra/demo) under a new id, on its own copy of the template.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Grader.IntegrationTests.Infrastructure;
 
 namespace Grader.IntegrationTests.LocalRun;
 
