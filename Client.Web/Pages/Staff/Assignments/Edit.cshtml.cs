@@ -1,5 +1,4 @@
 using Grader.Assignments;
-using Grader.Sandbox;
 using Grader.Tasks;
 using Grader.Web.Auth.Http;
 using Microsoft.AspNetCore.Authorization;
@@ -110,15 +109,8 @@ public sealed class EditAssignmentModel(IGrainFactory grains) : PageModel
             return NotFound();
         }
 
-        if (!ImageReference.TryParse(referenceImage, out var image, out var error))
-        {
-            Form = AssignmentForm.From(current);
-            SuiteText = await Grain.GetSuiteAsync();
-            (ReferenceImage, DryRunError) = (referenceImage, error);
-            return Page();
-        }
-
-        var result = await Grader.Web.Tasks.SubmissionDoor.SubmitAsync(grains, User, id, image.ToString(), "dry-run");
+        // A malformed reference is the door's to refuse, like every other rule.
+        var result = await Grader.Web.Tasks.SubmissionDoor.SubmitAsync(grains, User, id, referenceImage, "dry-run");
         if (result.Task is not { } task)
         {
             Form = AssignmentForm.From(current);
