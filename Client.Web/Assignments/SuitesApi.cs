@@ -16,8 +16,7 @@ public static class SuitesApi
 {
     public const string YamlContentType = "application/yaml; charset=utf-8";
 
-    /// <summary>Suites are hand-written text; anything near this size is a mistake or an attack.</summary>
-    private const int MaxSuiteBytes = 4 * 1024 * 1024;
+    private const int MaxSuiteBytes = SuiteLimits.MaxBytes;
 
     public static IEndpointRouteBuilder MapSuitesApi(this IEndpointRouteBuilder app)
     {
@@ -31,12 +30,13 @@ public static class SuitesApi
     }
 
     /// <param name="file">The name errors are reported under, e.g. hw1.yaml.</param>
-    public static async Task<Results<Ok<SuiteSummary>, NotFound, ValidationProblem>> PutAsync(string id, HttpRequest request, IGrainFactory grains, string? file = null)
+    public static async Task<Results<Ok<SuiteSummary>, NotFound, ValidationProblem>> PutAsync(string id, HttpRequest request, IGrainFactory grains,
+        System.Security.Claims.ClaimsPrincipal user, string? file = null)
     {
         var text = await ReadTextAsync(request);
         if (text is null)
         {
-            return Problem("suite", $"the suite is larger than {MaxSuiteBytes / 1024 / 1024} MB");
+            return Problem("suite", SuiteLimits.TooLarge);
         }
 
         var grain = grains.GetGrain<IAssignmentGrain>(id);
@@ -45,7 +45,7 @@ public static class SuitesApi
             return TypedResults.NotFound();
         }
 
-        var update = await grain.SetSuiteAsync(text, string.IsNullOrWhiteSpace(file) ? $"{id}.yaml" : file);
+        var update = await grain.SetSuiteAsync(text, string.IsNullOrWhiteSpace(file) ? $"{id}.yaml" : file, user.Username());
         return update.Stored
             ? TypedResults.Ok(new SuiteSummary(id, update.Scenarios, update.Points))
             : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["suite"] = update.Errors.ToArray() }, title: "The suite was not stored.");

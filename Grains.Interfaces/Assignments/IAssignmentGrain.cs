@@ -7,14 +7,25 @@ public interface IAssignmentGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<AssignmentDefinition?> GetAsync();
 
-    /// <summary>Replaces the whole definition; a suite file stored earlier is forgotten.</summary>
+    /// <summary>Creates or replaces the whole definition, scenarios included; a suite file stored earlier
+    /// is forgotten. Invalid: nothing changes and every problem is returned.</summary>
     [Alias("Set")]
-    Task SetAsync(AssignmentDefinition definition);
+    Task<AssignmentUpdate> SetAsync(AssignmentDefinition definition, string changedBy = "system");
 
-    /// <summary>Replaces the scenarios with those of a suite file (YAML or JSON). All or nothing: with
-    /// any error nothing changes and every error is returned as file:line:column: message.</summary>
+    /// <summary>Changes only the settings the patch names; the suite (scenarios and stored text) is left
+    /// byte for byte. Validated once, as a whole, and stored in one write.</summary>
+    [Alias("ChangeSettings")]
+    Task<AssignmentUpdate> ChangeSettingsAsync(AssignmentSettingsPatch patch, string changedBy);
+
+    /// <summary>Replaces the scenarios with those of a suite file (YAML or JSON), leaving the settings
+    /// alone. All or nothing: with any error nothing changes and every error is returned as
+    /// file:line:column: message.</summary>
     [Alias("SetSuite")]
-    Task<SuiteUpdate> SetSuiteAsync(string text, string fileName);
+    Task<SuiteUpdate> SetSuiteAsync(string text, string fileName, string changedBy = "system");
+
+    /// <summary>Who changed the assignment and when, oldest first (the most recent ones are kept).</summary>
+    [Alias("GetChanges")]
+    Task<IReadOnlyList<AssignmentChangeRecord>> GetChangesAsync();
 
     /// <summary>The suite as YAML: the file as it was stored (comments kept), or the scenarios written
     /// out when they came as JSON. Null when the assignment does not exist.</summary>
@@ -29,3 +40,12 @@ public sealed record SuiteUpdate(
     [property: Id(1)] IReadOnlyList<string> Errors,
     [property: Id(2)] int Scenarios,
     [property: Id(3)] decimal Points);
+
+/// <summary>Suites are hand-written text; anything near this size is a mistake or an attack. Every upload
+/// path stops reading here.</summary>
+public static class SuiteLimits
+{
+    public const int MaxBytes = 4 * 1024 * 1024;
+
+    public static string TooLarge => $"the suite is larger than {MaxBytes / 1024 / 1024} MB";
+}

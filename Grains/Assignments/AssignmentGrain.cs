@@ -6,15 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace Grader.Assignments;
 
-[GenerateSerializer, Alias("grader.AssignmentState")]
-public sealed class AssignmentState
-{
-    [Id(0)] public AssignmentDefinition? Definition { get; set; }
-
-    /// <summary>The suite file the scenarios came from, kept as written so staff get their comments back.</summary>
-    [Id(1)] public string? SuiteText { get; set; }
-}
-
+/// <summary>One assignment. Settings and suite change separately, each validated once (the whole
+/// assignment, by <see cref="AssignmentValidator"/>) and stored in one write together with who changed it.</summary>
 public sealed partial class AssignmentGrain(
     [PersistentState(GrainStorage.AssignmentState, GrainStorage.Provider)] IPersistentState<AssignmentState> state,
     AssignmentCatalog catalog,
@@ -25,31 +18,47 @@ public sealed partial class AssignmentGrain(
 {
     public Task<AssignmentDefinition?> GetAsync() => Task.FromResult(state.State.Definition);
 
-    public async Task SetAsync(AssignmentDefinition definition)
+    /// <summary>How many change records an assignment keeps.</summary>
+    private const int ChangesKept = 100;
+
+    public async Task<AssignmentUpdate> SetAsync(AssignmentDefinition definition, string changedBy = "system")
     {
-        var errors = AssignmentValidator.Validate(definition, database.Value.Name);
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException($"Assignment '{definition.Id}' is invalid: {string.Join("; ", errors)}");
-        }
-
-        if (definition.DatabaseMode != DatabaseMode.None && definition.Database is { } source)
-        {
-            await sandbox.ProtectSourceAsync(source, CancellationToken.None);
-        }
-
+        var errors = AssignmentValidator.Validate(definition, database.Value.Name).ToList();
         if (definition.Id != this.GetPrimaryKeyString())
         {
-            throw new ArgumentException($"Assignment id '{definition.Id}' does not match the grain key '{this.GetPrimaryKeyString()}'.");
+            errors.Add($"id '{definition.Id}' differs from '{this.GetPrimaryKeyString()}'");
         }
 
-        state.State.Definition = definition;
-        state.State.SuiteText = null;
-        await state.WriteStateAsync();
-        await catalog.WriteAsync(definition);
+        if (errors.Count > 0)
+        {
+            return new AssignmentUpdate(false, errors);
+        }
+
+        await StoreAsync(definition, suiteText: null, changedBy, state.State.Definition is null ? "created" : "replaced");
+        return new AssignmentUpdate(true, [], definition);
     }
 
-    public async Task<SuiteUpdate> SetSuiteAsync(string text, string fileName)
+    public async Task<AssignmentUpdate> ChangeSettingsAsync(AssignmentSettingsPatch patch, string changedBy)
+    {
+        if (state.State.Definition is not { } current)
+        {
+            return new AssignmentUpdate(false, [$"assignment '{this.GetPrimaryKeyString()}' does not exist"]);
+        }
+
+        var unknown = (patch.Clear ?? []).Except(AssignmentSettingsPatch.Clearable).ToList();
+        var updated = patch.ApplyTo(current);
+        var errors = unknown.Select(u => $"'{u}' cannot be cleared (only {string.Join(", ", AssignmentSettingsPatch.Clearable)})")
+            .Concat(AssignmentValidator.Validate(updated, database.Value.Name)).ToList();
+        if (errors.Count > 0)
+        {
+            return new AssignmentUpdate(false, errors);
+        }
+
+        await StoreAsync(updated, state.State.SuiteText, changedBy, $"settings: {string.Join(", ", patch.Names())}");
+        return new AssignmentUpdate(true, [], updated);
+    }
+
+    public async Task<SuiteUpdate> SetSuiteAsync(string text, string fileName, string changedBy = "system")
     {
         if (state.State.Definition is not { } definition)
         {
@@ -72,13 +81,43 @@ public sealed partial class AssignmentGrain(
             return Rejected(errors.Select(e => $"{fileName}: {e}").ToArray());
         }
 
-        state.State.Definition = updated;
-        state.State.SuiteText = text;
-        await state.WriteStateAsync();
-        await catalog.WriteAsync(updated);
+        await StoreAsync(updated, text, changedBy, $"suite: {fileName}");
         var points = updated.Scenarios.Sum(s => s.Points);
         LogSuiteStored(logger, definition.Id, fileName, updated.Scenarios.Count, points);
         return new SuiteUpdate(true, new List<string>(), updated.Scenarios.Count, points);
+    }
+
+    public Task<IReadOnlyList<AssignmentChangeRecord>> GetChangesAsync() => Task.FromResult<IReadOnlyList<AssignmentChangeRecord>>(state.State.Changes.ToList());
+
+    /// <summary>The definition, its suite text and the change record in one write; the state is left as it
+    /// was if the write fails.</summary>
+    private async Task StoreAsync(AssignmentDefinition definition, string? suiteText, string changedBy, string what)
+    {
+        if (definition.DatabaseMode != DatabaseMode.None && definition.Database is { } source)
+        {
+            await sandbox.ProtectSourceAsync(source, CancellationToken.None);
+        }
+
+        var previous = state.State;
+        var change = new AssignmentChangeRecord(DateTimeOffset.UtcNow, changedBy, what);
+        state.State = new AssignmentState
+        {
+            Definition = definition,
+            SuiteText = suiteText,
+            Changes = [.. previous.Changes.TakeLast(ChangesKept - 1), change],
+        };
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = previous;
+            throw;
+        }
+
+        await catalog.WriteAsync(definition);
+        LogChanged(logger, definition.Id, changedBy, what);
     }
 
     public Task<string?> GetSuiteAsync() => Task.FromResult(
@@ -88,6 +127,9 @@ public sealed partial class AssignmentGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Assignment {AssignmentId}: suite {File} stored with {Scenarios} scenarios worth {Points} points")]
     private static partial void LogSuiteStored(ILogger logger, string assignmentId, string file, int scenarios, decimal points);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Assignment {AssignmentId} changed by {ChangedBy}: {What}")]
+    private static partial void LogChanged(ILogger logger, string assignmentId, string changedBy, string what);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Assignment {AssignmentId}: suite {File} rejected with {Errors} errors; nothing stored")]
     private static partial void LogSuiteRejected(ILogger logger, string assignmentId, string file, int errors);

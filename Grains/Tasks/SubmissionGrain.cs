@@ -44,10 +44,13 @@ public sealed partial class SubmissionGrain(
             await GrainFactory.GetGrain<ITaskGrain>(older).SupersedeAsync(request.TaskId);
         }
 
+        // Only the student's own submissions are theirs to limit and supersede: a staff run for them (an
+        // evaluation, a re-run) is neither counted nor ended by the student's next submission.
+        var student = request.Role == SubmitterRole.Student;
         var next = new SubmissionState
         {
-            Open = [.. supersede ? [] : open, request.TaskId],
-            Recent = request.Role == SubmitterRole.Student ? [.. recent, now] : recent,
+            Open = [.. supersede ? [] : open, .. student ? [request.TaskId] : Array.Empty<Guid>()],
+            Recent = student ? [.. recent, now] : recent,
         };
         var previous = state.State;
         state.State = next;

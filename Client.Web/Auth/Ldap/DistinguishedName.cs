@@ -42,19 +42,13 @@ public sealed class DistinguishedName
         return dn is not null;
     }
 
-    private sealed class Reader(string text)
+    private sealed class Reader(string text) : LdapScanner(text)
     {
-        private int _at;
-
-        public string? Error { get; private set; }
-
-        public int ErrorPosition { get; private set; } = -1;
-
         public List<IReadOnlyList<DnAttribute>> ReadDn()
         {
             var rdns = new List<IReadOnlyList<DnAttribute>>();
             SkipSpaces();
-            if (_at == text.Length)
+            if (At == Text.Length)
             {
                 Fail<object>("is empty");
                 return rdns;
@@ -76,14 +70,14 @@ public sealed class DistinguishedName
                 while (Take('+'));
 
                 rdns.Add(rdn);
-                if (_at == text.Length)
+                if (At == Text.Length)
                 {
                     break;
                 }
 
                 if (!Take(','))
                 {
-                    Fail<object>($"expected ',' or '+' but found '{text[_at]}'");
+                    Fail<object>($"expected ',' or '+' but found '{Text[At]}'");
                 }
             }
 
@@ -93,16 +87,16 @@ public sealed class DistinguishedName
         private DnAttribute? ReadAttribute()
         {
             SkipSpaces();
-            var start = _at;
-            while (_at < text.Length && (char.IsAsciiLetterOrDigit(text[_at]) || text[_at] is '-' or '.'))
+            var start = At;
+            while (At < Text.Length && (char.IsAsciiLetterOrDigit(Text[At]) || Text[At] is '-' or '.'))
             {
-                _at++;
+                At++;
             }
 
-            var type = text[start.._at];
+            var type = Text[start..At];
             if (!AttributeNames.IsValidType(type))
             {
-                _at = start;
+                At = start;
                 return Fail<DnAttribute>(type.Length == 0 ? "expected an attribute type such as 'uid' or 'ou'" : $"'{type}' is not an attribute type");
             }
 
@@ -113,25 +107,25 @@ public sealed class DistinguishedName
             }
 
             SkipSpaces();
-            var value = _at < text.Length && text[_at] == '#' ? ReadHexValue() : ReadStringValue();
+            var value = At < Text.Length && Text[At] == '#' ? ReadHexValue() : ReadStringValue();
             return value is null ? null : new DnAttribute(type, value);
         }
 
         // "#" followed by the BER encoding in hex: kept as written, since only its bytes matter.
         private string? ReadHexValue()
         {
-            var start = _at++;
-            while (_at < text.Length && char.IsAsciiHexDigit(text[_at]))
+            var start = At++;
+            while (At < Text.Length && char.IsAsciiHexDigit(Text[At]))
             {
-                _at++;
+                At++;
             }
 
-            if (_at - start < 3 || (_at - start - 1) % 2 != 0)
+            if (At - start < 3 || (At - start - 1) % 2 != 0)
             {
                 return Fail<string>("a '#' value needs an even number of hex digits");
             }
 
-            var value = text[start.._at];
+            var value = Text[start..At];
             SkipSpaces();
             return value;
         }
@@ -141,23 +135,23 @@ public sealed class DistinguishedName
             var value = new StringBuilder();
             var bytes = new List<byte>();
             var keep = 0; // length that trailing-space trimming may not cut into (escaped characters)
-            while (_at < text.Length && text[_at] is not (',' or '+'))
+            while (At < Text.Length && Text[At] is not (',' or '+'))
             {
-                var c = text[_at];
+                var c = Text[At];
                 if (c == '\\')
                 {
-                    if (_at + 2 < text.Length && char.IsAsciiHexDigit(text[_at + 1]) && char.IsAsciiHexDigit(text[_at + 2]))
+                    if (At + 2 < Text.Length && char.IsAsciiHexDigit(Text[At + 1]) && char.IsAsciiHexDigit(Text[At + 2]))
                     {
-                        bytes.Add(Convert.ToByte(text.Substring(_at + 1, 2), 16));
-                        _at += 3;
+                        bytes.Add(Convert.ToByte(Text.Substring(At + 1, 2), 16));
+                        At += 3;
                         continue;
                     }
 
                     Flush(value, bytes);
-                    if (_at + 1 < text.Length && text[_at + 1] is '"' or '+' or ',' or ';' or '<' or '>' or '\\' or ' ' or '#' or '=')
+                    if (At + 1 < Text.Length && Text[At + 1] is '"' or '+' or ',' or ';' or '<' or '>' or '\\' or ' ' or '#' or '=')
                     {
-                        value.Append(text[_at + 1]);
-                        _at += 2;
+                        value.Append(Text[At + 1]);
+                        At += 2;
                         keep = value.Length;
                         continue;
                     }
@@ -172,7 +166,7 @@ public sealed class DistinguishedName
                 }
 
                 value.Append(c);
-                _at++;
+                At++;
             }
 
             Flush(value, bytes);
@@ -210,35 +204,11 @@ public sealed class DistinguishedName
             bytes.Clear();
         }
 
-        private bool Take(char c)
-        {
-            if (_at < text.Length && text[_at] == c)
-            {
-                _at++;
-                return true;
-            }
-
-            return false;
-        }
-
-        private void SkipSpaces()
-        {
-            while (_at < text.Length && text[_at] == ' ')
-            {
-                _at++;
-            }
-        }
-
-        /// <summary>Keeps the first problem only: later ones are consequences of it.</summary>
+        /// <summary><see cref="LdapScanner.Fail"/> where a value is returned.</summary>
         private T? Fail<T>(string message)
             where T : class
         {
-            if (Error is null)
-            {
-                Error = _at < text.Length ? $"{message} (at character {_at + 1})" : message;
-                ErrorPosition = _at;
-            }
-
+            Fail(message);
             return null;
         }
     }

@@ -22,40 +22,34 @@ public static class FilterSyntax
         return reader.Error;
     }
 
-    private sealed class Reader(string text)
+    private sealed class Reader(string text) : LdapScanner(text)
     {
-        public int At { get; private set; }
-
-        public string? Error { get; private set; }
-
-        public int ErrorPosition { get; private set; } = -1;
-
         public void ReadFilter()
         {
             if (!Take('('))
             {
-                Fail(text.Length == 0 ? "is empty" : "a filter must be enclosed in parentheses, e.g. (uid={username})");
+                Fail(Text.Length == 0 ? "is empty" : "a filter must be enclosed in parentheses, e.g. (uid={username})");
                 return;
             }
 
-            if (At >= text.Length)
+            if (At >= Text.Length)
             {
                 Fail("ends after '('");
                 return;
             }
 
-            switch (text[At])
+            switch (Text[At])
             {
                 case '&' or '|':
                     At++;
                     SkipSpaces();
-                    if (At >= text.Length || text[At] != '(')
+                    if (At >= Text.Length || Text[At] != '(')
                     {
-                        Fail($"'{text[At - 1]}' needs at least one filter in parentheses");
+                        Fail($"'{Text[At - 1]}' needs at least one filter in parentheses");
                         return;
                     }
 
-                    while (Error is null && At < text.Length && text[At] == '(')
+                    while (Error is null && At < Text.Length && Text[At] == '(')
                     {
                         ReadFilter();
                         SkipSpaces();
@@ -83,16 +77,16 @@ public static class FilterSyntax
         private void ReadItem()
         {
             var start = At;
-            var equals = text.IndexOf('=', start);
-            var close = text.IndexOf(')', start);
+            var equals = Text.IndexOf('=', start);
+            var close = Text.IndexOf(')', start);
             if (equals < 0 || (close >= 0 && close < equals))
             {
                 Fail("expected an assertion such as uid=value");
                 return;
             }
 
-            var op = equals > start && text[equals - 1] is '~' or '>' or '<' or ':' ? text[equals - 1] : '=';
-            var description = text[start..(op == '=' ? equals : equals - 1)];
+            var op = equals > start && Text[equals - 1] is '~' or '>' or '<' or ':' ? Text[equals - 1] : '=';
+            var description = Text[start..(op == '=' ? equals : equals - 1)];
             if (!(op == ':' ? IsExtensibleDescription(description) : IsAttributeDescription(description)))
             {
                 At = start + FirstBadIndex(description);
@@ -101,18 +95,18 @@ public static class FilterSyntax
             }
 
             At = equals + 1;
-            while (Error is null && At < text.Length && text[At] != ')')
+            while (Error is null && At < Text.Length && Text[At] != ')')
             {
-                switch (text[At])
+                switch (Text[At])
                 {
-                    case '\\' when At + 2 < text.Length && char.IsAsciiHexDigit(text[At + 1]) && char.IsAsciiHexDigit(text[At + 2]):
+                    case '\\' when At + 2 < Text.Length && char.IsAsciiHexDigit(Text[At + 1]) && char.IsAsciiHexDigit(Text[At + 2]):
                         At += 3;
                         break;
                     case '\\':
                         Fail("'\\' in a value must be followed by two hex digits");
                         break;
                     case '(' or '\0':
-                        Fail($"'{(text[At] == '\0' ? "NUL" : "(")}' must be escaped inside a value");
+                        Fail($"'{(Text[At] == '\0' ? "NUL" : "(")}' must be escaped inside a value");
                         break;
                     case '*' when op != '=':
                         Fail("'*' (substring match) is only allowed after '='");
@@ -160,34 +154,6 @@ public static class FilterSyntax
         {
             var index = description.AsSpan().IndexOfAnyExcept("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-;.:");
             return index < 0 ? 0 : index;
-        }
-
-        public void Fail(string message)
-        {
-            if (Error is null)
-            {
-                Error = At < text.Length ? $"{message} (at character {At + 1})" : message;
-                ErrorPosition = At;
-            }
-        }
-
-        private bool Take(char c)
-        {
-            if (At < text.Length && text[At] == c)
-            {
-                At++;
-                return true;
-            }
-
-            return false;
-        }
-
-        private void SkipSpaces()
-        {
-            while (At < text.Length && text[At] == ' ')
-            {
-                At++;
-            }
         }
     }
 }

@@ -56,83 +56,29 @@ internal sealed partial class MappingFields
         return value;
     }
 
-    public string? String(string key, bool required = false)
-    {
-        var node = required ? Required(key) : this[key];
-        switch (node)
-        {
-            case null:
-                return null;
-            case YamlScalarAt { IsNull: false } scalar:
-                return scalar.Value;
-            default:
-                _report.Error(node, $"'{key}' in {_what} must be text, not {Describe(node)}");
-                return null;
-        }
-    }
+    public string? String(string key, bool required = false) =>
+        Typed(key, required, "text", n => n is YamlScalarAt { IsNull: false } scalar ? scalar.Value : null);
 
-    public int? Int(string key, bool required = false)
-    {
-        var node = required ? Required(key) : this[key];
-        if (node is null)
-        {
-            return null;
-        }
+    public int? Int(string key, bool required = false) =>
+        Typed<int?>(key, required, "a whole number", n => n is YamlScalarAt { IsPlain: true } scalar
+            && int.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null);
 
-        if (node is YamlScalarAt { IsPlain: true } scalar && int.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
+    public decimal? Decimal(string key) =>
+        Typed<decimal?>(key, false, "a number", n => n is YamlScalarAt { IsPlain: true } scalar
+            && decimal.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null);
 
-        _report.Error(node, $"'{key}' in {_what} must be a whole number, not {Describe(node)}");
-        return null;
-    }
-
-    public decimal? Decimal(string key)
-    {
-        var node = this[key];
-        if (node is null)
-        {
-            return null;
-        }
-
-        if (node is YamlScalarAt { IsPlain: true } scalar && decimal.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
-
-        _report.Error(node, $"'{key}' in {_what} must be a number, not {Describe(node)}");
-        return null;
-    }
-
-    public bool? Bool(string key)
-    {
-        var node = this[key];
-        if (node is null)
-        {
-            return null;
-        }
-
-        if (node is YamlScalarAt { IsPlain: true, Value: var text } && bool.TryParse(text, out var value))
-        {
-            return value;
-        }
-
-        _report.Error(node, $"'{key}' in {_what} must be true or false, not {Describe(node)}");
-        return null;
-    }
+    public bool? Bool(string key) =>
+        Typed<bool?>(key, false, "true or false", n => n is YamlScalarAt { IsPlain: true, Value: var text } && bool.TryParse(text, out var value) ? value : null);
 
     /// <summary>Seconds as a number (<c>2.5</c>) or with a unit (<c>500ms</c>, <c>2s</c>, <c>1m</c>).</summary>
-    public double? Seconds(string key)
-    {
-        var node = this[key];
-        if (node is null)
+    public double? Seconds(string key) =>
+        Typed<double?>(key, false, "a duration such as 5, 2.5s or 500ms", n =>
         {
-            return null;
-        }
+            if (n is not YamlScalarAt scalar || DurationPattern().Match(scalar.Value.Trim()) is not { Success: true } m)
+            {
+                return null;
+            }
 
-        if (node is YamlScalarAt scalar && DurationPattern().Match(scalar.Value.Trim()) is { Success: true } m)
-        {
             var number = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
             return m.Groups[2].Value switch
             {
@@ -140,11 +86,7 @@ internal sealed partial class MappingFields
                 "m" => number * 60,
                 _ => number,
             };
-        }
-
-        _report.Error(node, $"'{key}' in {_what} must be a duration such as 5, 2.5s or 500ms, not {Describe(node)}");
-        return null;
-    }
+        });
 
     /// <summary>One text or a list of texts.</summary>
     public List<(string Text, YamlNodeAt At)>? Strings(string key)
@@ -177,34 +119,29 @@ internal sealed partial class MappingFields
         }
     }
 
-    public YamlMappingAt? Mapping(string key, bool required = false)
-    {
-        var node = required ? Required(key) : this[key];
-        switch (node)
-        {
-            case null:
-                return null;
-            case YamlMappingAt mapping:
-                return mapping;
-            default:
-                _report.Error(node, $"'{key}' in {_what} must be a mapping (key: value lines), not {Describe(node)}");
-                return null;
-        }
-    }
+    public YamlMappingAt? Mapping(string key, bool required = false) =>
+        Typed(key, required, "a mapping (key: value lines)", n => n as YamlMappingAt);
 
-    public YamlSequenceAt? Sequence(string key, bool required = false)
+    public YamlSequenceAt? Sequence(string key, bool required = false) =>
+        Typed(key, required, "a list ('- ' items)", n => n as YamlSequenceAt);
+
+    /// <summary>The key's value as <paramref name="read"/> takes it (null: not of that kind, reported as not
+    /// <paramref name="expected"/>), or null when the key is missing (reported if it is required).</summary>
+    private T? Typed<T>(string key, bool required, string expected, Func<YamlNodeAt, T?> read)
     {
         var node = required ? Required(key) : this[key];
-        switch (node)
+        if (node is null)
         {
-            case null:
-                return null;
-            case YamlSequenceAt sequence:
-                return sequence;
-            default:
-                _report.Error(node, $"'{key}' in {_what} must be a list ('- ' items), not {Describe(node)}");
-                return null;
+            return default;
         }
+
+        if (read(node) is { } value)
+        {
+            return value;
+        }
+
+        _report.Error(node, $"'{key}' in {_what} must be {expected}, not {Describe(node)}");
+        return default;
     }
 
     /// <summary>A mapping of names to texts, e.g. headers or query parameters.</summary>

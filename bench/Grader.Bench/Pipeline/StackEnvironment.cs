@@ -1,41 +1,21 @@
-using System.Diagnostics;
+using Grader.Testing;
 
 namespace Grader.Bench.Pipeline;
 
-/// <summary>The local stack's settings, as <c>infra/stack.sh env</c> prints them.</summary>
+/// <summary>The local stack's settings, as <c>infra/stack.sh env</c> prints them (see <see cref="StackScripts"/>).</summary>
 internal static class StackEnvironment
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => StackScripts.RepoRoot;
 
     public static Dictionary<string, string> Read()
     {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(RepoRoot, "infra/stack.sh"));
-        start.ArgumentList.Add("env");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
+        try
         {
-            throw new InvalidOperationException("infra/stack.sh env failed; start the stack with infra/stack.sh up: " + process.StandardError.ReadToEnd());
+            return StackScripts.ReadEnvironment();
         }
-
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Where(l => l.StartsWith("export ", StringComparison.Ordinal))
-            .Select(l => l["export ".Length..].Split('=', 2))
-            .ToDictionary(p => p[0], p => p[1]);
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        catch (InvalidOperationException e)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Grader.sln")))
-            {
-                return dir.FullName;
-            }
+            throw new InvalidOperationException("infra/stack.sh env failed; start the stack with infra/stack.sh up: " + e.Message, e);
         }
-
-        throw new InvalidOperationException("Run the benchmark from inside the repository.");
     }
 }

@@ -305,21 +305,7 @@ internal static class ScaleOutBenchmark
         }
     }
 
-    private static string Script(string path, params string[] args)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(Pipeline.StackEnvironment.RepoRoot, path));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{path} failed: {error}");
-    }
+    private static string Script(string path, params string[] args) => Grader.Testing.StackScripts.RunScript(path, args);
 
     private static async Task ExecAsync(Dictionary<string, string> env, string database, string sql)
     {

@@ -1,16 +1,9 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Web.Auth;
 using Grader.Web.Auth.Accounts;
 using Grader.Web.Auth.Ldap;
 using Grader.Web.Auth.SignIn;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Grader.IntegrationTests.Auth;
 

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Grader.IntegrationTests.Grading;
-using Grader.Web.Auth;
 using Grader.Web.Auth.Ldap;
 
 namespace Grader.IntegrationTests.Auth;

@@ -1,11 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Grader.Assignments;
-using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Web.Auth;
-
 namespace Grader.IntegrationTests.Auth;
 
 /// <summary>Access rules over the HTTP API: anonymous callers get 401, students see only their own
@@ -37,6 +29,8 @@ public sealed class AuthorizationTests(AuthFixture grader) : IAsyncLifetime
     [InlineData("POST", "/api/tasks/00000000-0000-0000-0000-000000000001/cancel")]
     [InlineData("GET", "/api/assignments/any")]
     [InlineData("PUT", "/api/assignments/any")]
+    [InlineData("PATCH", "/api/assignments/any")]
+    [InlineData("GET", "/api/assignments/any/changes")]
     [InlineData("GET", "/api/auth/me")]
     [InlineData("POST", "/api/auth/sign-out")]
     [InlineData("GET", "/api/auth/tokens")]
@@ -111,6 +105,8 @@ public sealed class AuthorizationTests(AuthFixture grader) : IAsyncLifetime
 
     [Theory]
     [InlineData("PUT", "/api/assignments/{0}")]
+    [InlineData("PATCH", "/api/assignments/{0}")]
+    [InlineData("GET", "/api/assignments/{0}/changes")]
     [InlineData("GET", "/api/auth/tokens")]
     [InlineData("POST", "/api/auth/tokens")]
     [InlineData("GET", "/api/admin/users")]

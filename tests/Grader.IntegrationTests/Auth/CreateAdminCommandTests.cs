@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Grader.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 
 namespace Grader.IntegrationTests.Auth;

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Web.Auth;
 
 namespace Grader.IntegrationTests.Auth;
 

@@ -1,7 +1,4 @@
 using System.DirectoryServices.Protocols;
-using System.Net;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Web.Auth;
 using Grader.Web.Auth.Accounts;
 using Grader.Web.Auth.Ldap;
 

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Web.Auth;
 using Grader.Web.Auth.Accounts;
 using Grader.Web.Auth.Ldap;
 using Grader.Web.Auth.SignIn;

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using Grader.Web.Auth;
 
 namespace Grader.IntegrationTests.Auth;
 

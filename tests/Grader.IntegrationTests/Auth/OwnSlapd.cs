@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Grader.IntegrationTests.Infrastructure;
 
 namespace Grader.IntegrationTests.Auth;
 

@@ -1,9 +1,6 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using Grader.Web.Auth;
 using Grader.Web.Auth.Accounts;
 using Grader.Web.Auth.Tokens;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Grader.IntegrationTests.Auth;
 

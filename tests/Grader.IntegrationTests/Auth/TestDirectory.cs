@@ -1,6 +1,4 @@
 using System.DirectoryServices.Protocols;
-using System.Net;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Web.Auth.Ldap;
 
 namespace Grader.IntegrationTests.Auth;

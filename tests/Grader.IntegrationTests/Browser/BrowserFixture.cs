@@ -1,11 +1,6 @@
-using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Tasks;
-using Grader.Web.Auth;
 using Grader.Web.Auth.Accounts;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Grader.IntegrationTests.Browser;

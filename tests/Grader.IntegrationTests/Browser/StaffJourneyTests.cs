@@ -1,5 +1,3 @@
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Web.Auth;
 using Microsoft.Playwright;
 
 namespace Grader.IntegrationTests.Browser;

@@ -1,7 +1,3 @@
-using Grader.Assignments;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Tasks;
-using Grader.Web.Auth;
 using Microsoft.Playwright;
 
 namespace Grader.IntegrationTests.Browser;

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Grader.IntegrationTests.Infrastructure;
+using Npgsql;
 
 namespace Grader.IntegrationTests.Deployment;
 

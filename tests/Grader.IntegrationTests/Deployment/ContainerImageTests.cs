@@ -1,6 +1,3 @@
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Tasks;
-
 namespace Grader.IntegrationTests.Deployment;
 
 /// <summary>The web and silo images (infra/docker) build on the local Debian base, and a silo in a

@@ -1,10 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Web.Auth;
 using Microsoft.Extensions.Hosting;
 
 namespace Grader.IntegrationTests.Deployment;

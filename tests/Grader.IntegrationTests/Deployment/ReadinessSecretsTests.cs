@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using Grader.IntegrationTests.Infrastructure;
 
 namespace Grader.IntegrationTests.Deployment;
 

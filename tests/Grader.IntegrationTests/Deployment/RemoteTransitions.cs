@@ -1,5 +1,3 @@
-using Grader.Tasks;
-
 namespace Grader.IntegrationTests.Deployment;
 
 /// <summary><see cref="TaskTransitions.WaitForAsync"/> for a grader in another process: a grain observer

@@ -1,10 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Tasks;
-using Grader.Web.Auth;
 using Microsoft.Playwright;
 
 namespace Grader.IntegrationTests.Deployment;

@@ -1,8 +1,5 @@
-using Grader.Assignments;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Runners;
 using Grader.Sandbox;
-using Grader.Tasks;
 using Microsoft.Extensions.Hosting;
 using Orleans.Runtime;
 

@@ -1,6 +1,4 @@
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Runners;
-using Grader.Tasks;
 
 namespace Grader.IntegrationTests.Failover;
 

@@ -1,8 +1,5 @@
-using Grader.Assignments;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Runners;
 using Grader.Sandbox;
-using Grader.Tasks;
 
 namespace Grader.IntegrationTests.Failover;
 

@@ -1,11 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Queue;
-using Grader.Tasks;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Grader.IntegrationTests.Failover;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Grader.IntegrationTests.Infrastructure;
 
 namespace Grader.IntegrationTests.Foundation;
 

@@ -1,7 +1,5 @@
 using Grader.Database;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Silo.Storage;
-using Grader.Tasks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,4 +1,3 @@
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Runners;
 using Orleans.Runtime;
 using StackExchange.Redis;

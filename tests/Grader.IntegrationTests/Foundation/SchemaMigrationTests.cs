@@ -1,5 +1,4 @@
 using Grader.Database;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Silo.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

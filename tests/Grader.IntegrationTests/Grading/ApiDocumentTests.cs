@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-
 namespace Grader.IntegrationTests.Grading;
 
 [Collection(GradingCollection.Name)]

@@ -1,7 +1,3 @@
-using Grader.Assignments;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Tasks;
-
 namespace Grader.IntegrationTests.Grading;
 
 [Collection(GradingCollection.Name)]

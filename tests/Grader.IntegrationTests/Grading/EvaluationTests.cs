@@ -1,7 +1,4 @@
-using System.Net;
 using System.Text;
-using System.Text.Json;
-using Grader.Tasks;
 
 namespace Grader.IntegrationTests.Grading;
 

@@ -1,16 +1,10 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Grader.Assignments;
 using Grader.IntegrationTests.Auth;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Runners;
 using Grader.Sandbox;
-using Grader.Tasks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Grader.IntegrationTests.Grading;
 
@@ -133,6 +127,14 @@ public class GraderFixture : IAsyncLifetime
         var finished = Transitions.WaitForAsync(id, v => v.Status.IsTerminal(), timeout ?? TimeSpan.FromMinutes(2));
         await Grains.GetGrain<ITaskGrain>(id).SubmitAsync(spec);
         return await finished;
+    }
+
+    /// <summary>The task's terminal state: now, if it is already final, or when it gets there. Subscribed
+    /// before the read, so a task that ended between its submission and this call is not waited for in vain.</summary>
+    public async Task<TaskView> FinalAsync(Guid id, TimeSpan? timeout = null)
+    {
+        var finished = Transitions.WaitForAsync(id, v => v.Status.IsTerminal(), timeout ?? TimeSpan.FromMinutes(2));
+        return await Grains.GetGrain<ITaskGrain>(id).GetAsync() is { } now && now.Status.IsTerminal() ? now : await finished;
     }
 
     /// <summary>No container, role or database of this host's attempts is left behind.</summary>

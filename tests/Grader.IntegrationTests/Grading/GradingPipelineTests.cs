@@ -1,5 +1,3 @@
-using Grader.Tasks;
-
 namespace Grader.IntegrationTests.Grading;
 
 [Collection(GradingCollection.Name)]

@@ -1,5 +1,3 @@
-using Grader.Tasks;
-
 namespace Grader.IntegrationTests.Grading;
 
 /// <summary>A student app that misbehaves gets a clear verdict, and the host is unaffected.</summary>

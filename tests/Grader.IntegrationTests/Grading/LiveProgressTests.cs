@@ -1,8 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Tasks;
-
 namespace Grader.IntegrationTests.Grading;
 
 [Collection(GradingCollection.Name)]

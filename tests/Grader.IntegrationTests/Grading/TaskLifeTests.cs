@@ -1,10 +1,5 @@
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Grader.IntegrationTests.Auth;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Tasks;
-using Grader.Web.Auth;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Grader.IntegrationTests.Grading;
 

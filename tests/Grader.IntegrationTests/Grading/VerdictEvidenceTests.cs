@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Grader.Tasks;
 
 namespace Grader.IntegrationTests.Grading;
 

@@ -1,6 +1,5 @@
 using Grader.IntegrationTests.Infrastructure;
 using Grader.Sandbox;
-using Grader.Tasks;
 
 namespace Grader.IntegrationTests.Hostile;
 

@@ -1,9 +1,5 @@
 using System.Text.RegularExpressions;
-using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Sandbox;
-using Grader.Tasks;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Grader.IntegrationTests.Hostile;
 

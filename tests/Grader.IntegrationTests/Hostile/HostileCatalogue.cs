@@ -1,7 +1,3 @@
-using Grader.Assignments;
-using Grader.IntegrationTests.Grading;
-using Grader.Tasks;
-
 namespace Grader.IntegrationTests.Hostile;
 
 /// <summary>One hostile submission of the catalogue: its image, an optional change to the demo

@@ -4,8 +4,6 @@ using Grader.IntegrationTests.Grading;
 using Grader.IntegrationTests.Infrastructure;
 using Grader.Runners;
 using Grader.Sandbox;
-using Grader.Tasks;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Grader.IntegrationTests.Hostile;
 

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Grader.IntegrationTests.Grading;
-using Grader.Tasks;
-
 namespace Grader.IntegrationTests.Hostile;
 
 /// <summary>An image's own faults are the student's verdict, found before anything runs, and never

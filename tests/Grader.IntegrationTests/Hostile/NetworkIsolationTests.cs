@@ -1,8 +1,4 @@
 using Docker.DotNet.Models;
-using Grader.Assignments;
-using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Tasks;
 using TaskSpec = Grader.Tasks.TaskSpec;
 using static Grader.IntegrationTests.Hostile.HostileSupport;
 

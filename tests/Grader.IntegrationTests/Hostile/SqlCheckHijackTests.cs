@@ -1,8 +1,6 @@
 using Grader.IntegrationTests.Grading;
 using Grader.IntegrationTests.Infrastructure;
 using Grader.Sandbox;
-using Grader.Tasks;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Grader.IntegrationTests.Hostile;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Grader.Assignments;
-
 namespace Grader.IntegrationTests.Infrastructure;
 
 /// <summary>The demo assignment (infra/demo) under a new id, on its own copy of the template.</summary>
@@ -18,7 +15,8 @@ public static class DemoAssignment
     public static async Task<AssignmentDefinition> StoreAsync(IGrainFactory grains, string id, Func<AssignmentDefinition, AssignmentDefinition>? change = null)
     {
         var assignment = await LoadAsync(id, change);
-        await grains.GetGrain<IAssignmentGrain>(id).SetAsync(assignment);
+        var stored = await grains.GetGrain<IAssignmentGrain>(id).SetAsync(assignment);
+        Assert.True(stored.Stored, string.Join("; ", stored.Errors));
         return assignment;
     }
 }

@@ -1,6 +1,5 @@
 using Grader.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Grader.IntegrationTests.Infrastructure;

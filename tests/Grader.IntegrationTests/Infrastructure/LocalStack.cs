@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Grader.Testing;
 using Npgsql;
 
 namespace Grader.IntegrationTests.Infrastructure;
@@ -12,7 +12,7 @@ public static class LocalStack
     /// <summary>Unique per test process: cluster ids and database names derive from it.</summary>
     public static string RunId { get; } = $"{DateTime.UtcNow:HHmmss}{Random.Shared.Next(1000, 9999)}";
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => StackScripts.RepoRoot;
 
     public static IReadOnlyDictionary<string, string> Env => Environment.Value;
 
@@ -66,60 +66,14 @@ public static class LocalStack
     }
 
     /// <summary>Runs a repo script and returns its standard output; fails the test with its output otherwise.</summary>
-    public static string RunScript(string relativePath, params string[] args)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoRoot };
-        start.ArgumentList.Add(Path.Combine(RepoRoot, relativePath));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return process.ExitCode == 0
-            ? stdout.Result
-            : throw new InvalidOperationException($"{relativePath} {string.Join(' ', args)} exited with {process.ExitCode}:\n{stderr.Result}\n{stdout.Result}");
-    }
+    public static string RunScript(string relativePath, params string[] args) => StackScripts.RunScript(relativePath, args);
 
     /// <summary>Runs a program and returns its standard output; fails the test with its output otherwise.</summary>
-    public static string Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? stdout.Result : throw new InvalidOperationException($"{program} exited with {process.ExitCode}:\n{stderr.Result}");
-    }
+    public static string Run(string program, params string[] args) => StackScripts.Run(program, args);
 
     private static IReadOnlyDictionary<string, string> StartAndReadEnvironment()
     {
         RunScript("infra/stack.sh", "up");
-        return RunScript("infra/stack.sh", "env")
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Where(l => l.StartsWith("export ", StringComparison.Ordinal))
-            .Select(l => l["export ".Length..].Split('=', 2))
-            .ToDictionary(p => p[0], p => p[1]);
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Grader.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Grader.sln not found above " + AppContext.BaseDirectory);
+        return StackScripts.ReadEnvironment();
     }
 }

@@ -1,8 +1,5 @@
 using Grader.Cli.Commands;
-using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Scenarios.Reports;
-using Grader.Tasks;
 
 namespace Grader.IntegrationTests.LocalRun;
 

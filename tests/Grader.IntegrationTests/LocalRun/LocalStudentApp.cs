@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Grader.IntegrationTests.Infrastructure;
 
 namespace Grader.IntegrationTests.LocalRun;
 
@@ -66,23 +65,7 @@ public sealed class LocalStudentApp : IAsyncDisposable
         }
     }
 
-    private static void Run(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
-        }
-    }
+    private static void Run(string file, params string[] args) => Grader.Testing.StackScripts.Run(file, args);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,7 +1,4 @@
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Queue;
-using Grader.Tasks;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Grader.IntegrationTests.Queue;
 

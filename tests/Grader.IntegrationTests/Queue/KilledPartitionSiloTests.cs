@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using Grader.Assignments;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Queue;
-using Grader.Tasks;
 
 namespace Grader.IntegrationTests.Queue;
 

@@ -1,7 +1,3 @@
-using Grader.Assignments;
-using Grader.IntegrationTests.Grading;
-using Grader.Tasks;
-
 namespace Grader.IntegrationTests.Scenarios;
 
 /// <summary>Acceptance test 3: a multi-step flow with a capture, matchers, unordered tags and SQL checks,

@@ -1,8 +1,3 @@
-using System.Net;
-using Grader.Assignments;
-using Grader.IntegrationTests.Grading;
-using Grader.Tasks;
-
 namespace Grader.IntegrationTests.Scenarios;
 
 /// <summary>Acceptance test 4: the reference system's rows, exported as JSON and imported through the

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Grader.Assignments;
-using Grader.IntegrationTests.Grading;
-
 namespace Grader.IntegrationTests.Scenarios;
 
 [Collection(GradingCollection.Name)]

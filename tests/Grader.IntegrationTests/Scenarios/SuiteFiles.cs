@@ -1,6 +1,3 @@
-using System.Net;
-using Grader.IntegrationTests.Grading;
-
 namespace Grader.IntegrationTests.Scenarios;
 
 /// <summary>Suite files next to the tests, and storing them through the web API as staff would.</summary>

@@ -1,5 +1,3 @@
-using Grader.Assignments;
-
 namespace Grader.UnitTests.Assignments;
 
 public class AssignmentValidatorTests

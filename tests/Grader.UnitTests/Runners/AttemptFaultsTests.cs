@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Docker.DotNet;
 using Grader.Runners;
-using Grader.Tasks;
 using Npgsql;
 
 namespace Grader.UnitTests.Runners;

@@ -1,4 +1,3 @@
-using Grader.Assignments;
 using Grader.Configuration;
 using Grader.Sandbox;
 using Microsoft.Extensions.Configuration;

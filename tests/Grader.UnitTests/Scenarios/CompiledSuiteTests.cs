@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Grader.Assignments;
-using Grader.Scenarios;
 using Grader.Scenarios.Execution;
 using Grader.Scenarios.Suites;
 

@@ -1,11 +1,7 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
-using Grader.Assignments;
-using Grader.Scenarios;
 using Grader.Scenarios.Execution;
 using Grader.Scenarios.Suites;
-using Grader.Tasks;
 using Grader.UnitTests.Scenarios.Execution;
 
 namespace Grader.UnitTests.Scenarios;

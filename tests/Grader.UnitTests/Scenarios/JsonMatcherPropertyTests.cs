@@ -1,6 +1,3 @@
-using Grader.Assignments;
-using Grader.Scenarios;
-
 namespace Grader.UnitTests.Scenarios;
 
 public class JsonMatcherPropertyTests

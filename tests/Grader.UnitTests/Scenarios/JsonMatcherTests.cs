@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Grader.Scenarios;
-
 namespace Grader.UnitTests.Scenarios;
 
 /// <summary>Behaviour that does not fit the golden file: invalid text, overloads, the public helpers.</summary>

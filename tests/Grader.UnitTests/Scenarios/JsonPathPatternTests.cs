@@ -1,5 +1,3 @@
-using Grader.Scenarios;
-
 namespace Grader.UnitTests.Scenarios;
 
 public class JsonPathPatternTests

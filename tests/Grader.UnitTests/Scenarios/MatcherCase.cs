@@ -1,10 +1,6 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
-using Grader.Assignments;
-using Grader.Scenarios;
-using Grader.Tasks;
 
 namespace Grader.UnitTests.Scenarios;
 

@@ -2,9 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
-using Grader.Assignments;
-using Grader.Scenarios;
 
 namespace Grader.UnitTests.Scenarios;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Grader.Scenarios;
-
 namespace Grader.UnitTests.Scenarios;
 
 public class VariablesTests

@@ -1,5 +1,3 @@
-using Grader.Tasks;
-
 namespace Grader.UnitTests.Tasks;
 
 public class ScenarioScoresTests

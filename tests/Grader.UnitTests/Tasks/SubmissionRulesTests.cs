@@ -1,6 +1,3 @@
-using Grader.Assignments;
-using Grader.Tasks;
-
 namespace Grader.UnitTests.Tasks;
 
 public class SubmissionRulesTests

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Grader.Tasks;
-
 namespace Grader.UnitTests.Tasks;
 
 public class TaskLifecycleTests

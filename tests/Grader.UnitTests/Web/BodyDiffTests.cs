@@ -1,4 +1,3 @@
-using Grader.Tasks;
 using Grader.Web.Pages.Tasks;
 
 namespace Grader.UnitTests.Web;

@@ -44,8 +44,10 @@ public sealed class AssignmentForm
         Archived = a.Archived,
     };
 
-    /// <summary>The definition with these settings; problems with lines of the form come back as errors.</summary>
-    public (AssignmentDefinition Definition, List<string> Errors) ApplyTo(AssignmentDefinition current)
+    /// <summary>The settings this form edits, as a change the assignment grain validates and stores;
+    /// settings the form does not show (supersede) are left alone. Lines of the form that cannot be read
+    /// come back as errors.</summary>
+    public (AssignmentSettingsPatch Patch, List<string> Errors) ToPatch()
     {
         var errors = new List<string>();
         var environment = new Dictionary<string, string>();
@@ -61,26 +63,29 @@ public sealed class AssignmentForm
             environment[line[..equals].Trim()] = line[(equals + 1)..];
         }
 
-        var definition = current with
-        {
-            Title = Title.Trim(),
-            DatabaseMode = DatabaseMode,
-            Database = string.IsNullOrWhiteSpace(Database) ? null : Database.Trim(),
-            Schemas = Schemas.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
-            Environment = environment,
-            Port = Port,
-            HealthPath = string.IsNullOrWhiteSpace(HealthPath) ? null : HealthPath.Trim(),
-            StartupTimeoutSeconds = StartupTimeoutSeconds,
-            RequestTimeoutSeconds = RequestTimeoutSeconds,
-            Limits = new ResourceLimits(MemoryMb, Cpus, Pids),
-            OpensAt = Utc(OpensAt),
-            ClosesAt = Utc(ClosesAt),
-            GradeRule = GradeRule,
-            Description = string.IsNullOrWhiteSpace(Description) ? null : Description,
-            Archived = Archived,
-        };
-        errors.AddRange(AssignmentValidator.Validate(definition));
-        return (definition, errors);
+        var database = string.IsNullOrWhiteSpace(Database) ? null : Database.Trim();
+        var healthPath = string.IsNullOrWhiteSpace(HealthPath) ? null : HealthPath.Trim();
+        var description = string.IsNullOrWhiteSpace(Description) ? null : Description;
+        var clear = new (string Name, object? Value)[] { ("database", database), ("healthPath", healthPath), ("opensAt", OpensAt), ("closesAt", ClosesAt), ("description", description) }
+            .Where(c => c.Value is null).Select(c => c.Name).ToList();
+        var patch = new AssignmentSettingsPatch(
+            Title: Title.Trim(),
+            DatabaseMode: DatabaseMode,
+            Database: database,
+            Schemas: Schemas.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
+            Environment: environment,
+            Port: Port,
+            HealthPath: healthPath,
+            StartupTimeoutSeconds: StartupTimeoutSeconds,
+            RequestTimeoutSeconds: RequestTimeoutSeconds,
+            Limits: new ResourceLimits(MemoryMb, Cpus, Pids),
+            OpensAt: Utc(OpensAt),
+            ClosesAt: Utc(ClosesAt),
+            Clear: clear,
+            GradeRule: GradeRule,
+            Description: description,
+            Archived: Archived);
+        return (patch, errors);
     }
 
     private static DateTimeOffset? Utc(DateTime? value) =>

@@ -1,5 +1,4 @@
 using Grader.Assignments;
-using Grader.Sandbox;
 using Grader.Tasks;
 using Grader.Web.Auth.Http;
 using Microsoft.AspNetCore.Authorization;
@@ -13,8 +12,6 @@ namespace Grader.Web.Pages.Staff.Assignments;
 [Authorize(Policy = AuthSchemes.StaffPolicy)]
 public sealed class EditAssignmentModel(IGrainFactory grains) : PageModel
 {
-    private const int MaxSuiteBytes = 4 * 1024 * 1024;
-
     public string Id { get; private set; } = "";
 
     [BindProperty]
@@ -51,25 +48,19 @@ public sealed class EditAssignmentModel(IGrainFactory grains) : PageModel
     public async Task<IActionResult> OnPostSettingsAsync(string id)
     {
         Id = id;
-        if (await Grain.GetAsync() is not { } current)
+        if (await Grain.GetAsync() is null)
         {
             return NotFound();
         }
 
-        var (updated, errors) = Form.ApplyTo(current);
-        if (errors.Count > 0)
+        // One grain call: the settings change is validated and stored there, and the suite is not touched.
+        var (patch, errors) = Form.ToPatch();
+        var update = errors.Count > 0 ? null : await Grain.ChangeSettingsAsync(patch, User.Username());
+        if (update is not { Stored: true })
         {
-            SettingsErrors = errors;
+            SettingsErrors = update?.Errors ?? errors;
             SuiteText = await Grain.GetSuiteAsync();
             return Page();
-        }
-
-        // Saving settings keeps the scenarios; put the stored suite text back so its comments survive.
-        var suite = await Grain.GetSuiteAsync();
-        await Grain.SetAsync(updated);
-        if (suite is not null && updated.Scenarios.Count > 0)
-        {
-            await Grain.SetSuiteAsync(suite, $"{id}.yaml");
         }
 
         return Redirect($"/staff/assignments/{id}?notice=Settings+saved.");
@@ -88,13 +79,19 @@ public sealed class EditAssignmentModel(IGrainFactory grains) : PageModel
             ? (await ReadAsync(suiteFile), Path.GetFileName(suiteFile.FileName))
             : (suiteText, $"{id}.yaml");
         SuiteText = text;
+        if (suiteFile is { Length: > SuiteLimits.MaxBytes })
+        {
+            SuiteErrors = [$"{fileName}: {SuiteLimits.TooLarge}; nothing was stored."];
+            return Page();
+        }
+
         if (string.IsNullOrWhiteSpace(text))
         {
             SuiteErrors = ["The suite is empty: upload a file or paste its text."];
             return Page();
         }
 
-        var update = await Grain.SetSuiteAsync(text, fileName);
+        var update = await Grain.SetSuiteAsync(text, fileName, User.Username());
         if (!update.Stored)
         {
             SuiteErrors = update.Errors;
@@ -112,15 +109,8 @@ public sealed class EditAssignmentModel(IGrainFactory grains) : PageModel
             return NotFound();
         }
 
-        if (!ImageReference.TryParse(referenceImage, out var image, out var error))
-        {
-            Form = AssignmentForm.From(current);
-            SuiteText = await Grain.GetSuiteAsync();
-            (ReferenceImage, DryRunError) = (referenceImage, error);
-            return Page();
-        }
-
-        var result = await Grader.Web.Tasks.SubmissionDoor.SubmitAsync(grains, User, id, image.ToString(), "dry-run");
+        // A malformed reference is the door's to refuse, like every other rule.
+        var result = await Grader.Web.Tasks.SubmissionDoor.SubmitAsync(grains, User, id, referenceImage, "dry-run");
         if (result.Task is not { } task)
         {
             Form = AssignmentForm.From(current);
@@ -134,7 +124,7 @@ public sealed class EditAssignmentModel(IGrainFactory grains) : PageModel
 
     private static async Task<string?> ReadAsync(IFormFile file)
     {
-        if (file.Length > MaxSuiteBytes)
+        if (file.Length > SuiteLimits.MaxBytes)
         {
             return null;
         }

@@ -26,15 +26,16 @@ public sealed class AssignmentsIndexModel(ReadModelQueries queries, IGrainFactor
         (NewId, NewTitle) = (id?.Trim(), title?.Trim());
         var definition = new AssignmentDefinition(NewId ?? "", NewTitle ?? "", DatabaseMode.None, null, ["public"], new Dictionary<string, string>(),
             AssignmentDefinition.DefaultPort, null, 60, 20, new ResourceLimits(), []);
-        var errors = AssignmentValidator.Validate(definition).ToList();
-        if (string.IsNullOrWhiteSpace(NewTitle))
-        {
-            errors.Add("the title is required");
-        }
-
+        // The rules for an assignment are the grain's; the page only says what the form left empty.
+        var errors = new[] { ("id", NewId), ("title", NewTitle) }.Where(f => string.IsNullOrWhiteSpace(f.Item2)).Select(f => $"the {f.Item1} is required").ToList();
         if (errors.Count == 0 && await grains.GetGrain<IAssignmentGrain>(NewId!).GetAsync() is not null)
         {
             errors.Add($"an assignment '{NewId}' already exists");
+        }
+
+        if (errors.Count == 0 && await grains.GetGrain<IAssignmentGrain>(NewId!).SetAsync(definition, User.Username()) is { Stored: false } refused)
+        {
+            errors.AddRange(refused.Errors);
         }
 
         if (errors.Count > 0)
@@ -44,7 +45,6 @@ public sealed class AssignmentsIndexModel(ReadModelQueries queries, IGrainFactor
             return Page();
         }
 
-        await grains.GetGrain<IAssignmentGrain>(NewId!).SetAsync(definition);
         return Redirect($"/staff/assignments/{NewId}");
     }
 }

@@ -1,8 +1,5 @@
 using System.Net;
-using Grader.Assignments;
-using Grader.Scenarios;
 using Grader.Scenarios.Suites;
-using Grader.Tasks;
 
 namespace Grader.UnitTests.Scenarios.Execution;
 

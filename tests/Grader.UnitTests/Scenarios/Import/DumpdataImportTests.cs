@@ -1,4 +1,3 @@
-using Grader.Assignments;
 using Grader.Scenarios.Execution;
 using Grader.Scenarios.Import;
 

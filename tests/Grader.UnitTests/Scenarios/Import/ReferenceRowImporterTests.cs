@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Grader.Scenarios;
 using Grader.Scenarios.Import;
 using Grader.Scenarios.Suites;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Grader.Assignments;
 using Grader.Scenarios.Suites;
 
 namespace Grader.UnitTests.Scenarios.Suites;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Grader.Scenarios.Suites;
 
 namespace Grader.UnitTests.Scenarios.Suites;
