@@ -34,8 +34,12 @@
       let match = null;
       if (key) {
         for (let c = cursor; c; c = c.nextSibling) if (keyOf(c) === key && c.nodeName === node.nodeName) { match = c; break; }
-      } else if (cursor && sameKind(cursor, node)) {
-        match = cursor;
+      } else {
+        // White space between elements differs between the first render and a fetched body; stepping
+        // over it keeps the element after it (and the focus inside) instead of rebuilding it.
+        let c = cursor;
+        if (node.nodeType === Node.ELEMENT_NODE) while (c && c.nodeType === Node.TEXT_NODE && !c.nodeValue.trim()) c = c.nextSibling;
+        if (c && sameKind(c, node)) match = c;
       }
       if (!match) {
         current.insertBefore(document.importNode(node, true), cursor);

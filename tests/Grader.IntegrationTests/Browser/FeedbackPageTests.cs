@@ -111,6 +111,8 @@ public sealed partial class FeedbackPageTests(PublishedFixture grader)
               const value = p ? p.dataset.position : 'gone';
               if (window.__positions[window.__positions.length - 1] !== value) window.__positions.push(value);
             }).observe(document, { childList: true, subtree: true, characterData: true, attributes: true });
+            // Focused before the first live update arrives, so that update must keep it too.
+            document.addEventListener('DOMContentLoaded', () => document.getElementById('rerun')?.focus());
             """);
         await page.GotoAsync($"/tasks/{watched}");
         await Assertions.Expect(page.GetByTestId("queue-position")).ToHaveAttributeAsync("data-position", "1");
