@@ -33,6 +33,7 @@ public static class ApiDocumentation
         ["GET /api/suite-schema.json"] = "The JSON Schema of a scenario suite, for editors.",
         ["POST /api/evaluations"] = "Run a class list (CSV of students and images) with private scenarios (staff).",
         ["GET /api/evaluations/{id}"] = "An evaluation's progress and per-student results (staff).",
+        ["POST /api/evaluations/{id}/cancel"] = "Cancel an evaluation's unfinished tasks (staff).",
         ["GET /api/evaluations/{id}/protocol.csv"] = "An evaluation's protocol as CSV, also part way (staff).",
         ["GET /api/status"] = "Hosts, slots in use and the queue length.",
         ["GET /api/v1/status"] = "Hosts, slots in use and the queue length (versioned path).",

@@ -19,15 +19,21 @@ public sealed record EvaluationView(
     [property: Id(1)] string AssignmentId,
     [property: Id(2)] string CreatedBy,
     [property: Id(3)] DateTimeOffset CreatedAt,
-    [property: Id(4)] IReadOnlyList<EvaluationEntry> Entries);
+    [property: Id(4)] IReadOnlyList<EvaluationEntry> Entries,
+    [property: Id(5)] IReadOnlyList<string> Rejected);
 
 /// <summary>A bulk run for a whole class: every row becomes a staff task (private scenarios included).</summary>
 [Alias("grader.IEvaluationGrain")]
 public interface IEvaluationGrain : IGrainWithGuidKey
 {
-    /// <summary>Creates one task per row. Calling it again returns the existing evaluation.</summary>
+    /// <summary>Creates one task per row and keeps the class list's rejected lines (with their numbers) to
+    /// show beside it. Calling it again returns the existing evaluation.</summary>
     [Alias("Start")]
-    Task<EvaluationView> StartAsync(string assignmentId, string createdBy, IReadOnlyList<EvaluationRow> rows);
+    Task<EvaluationView> StartAsync(string assignmentId, string createdBy, IReadOnlyList<EvaluationRow> rows, IReadOnlyList<string> rejected);
+
+    /// <summary>Cancels every task of the evaluation that has not finished; finished ones keep their result.</summary>
+    [Alias("Cancel")]
+    Task<int> CancelAsync(string requestedBy);
 
     [Alias("Get")]
     Task<EvaluationView?> GetAsync();

@@ -3,8 +3,9 @@ using Grader.Sandbox;
 
 namespace Grader.Evaluations;
 
-/// <summary>Reads the class list of an evaluation (RFC 4180 CSV with a header row) and checks all of it
-/// before anything runs: a bad line is reported with its number, and nothing is created.</summary>
+/// <summary>Reads the class list of an evaluation (RFC 4180 CSV with a header row). A bad line is reported
+/// with its number and left out, so one typo does not hold back the class; a bad header or an unclosed
+/// quote rejects the whole file, since no line of it can be trusted then.</summary>
 public static class EvaluationCsv
 {
     private static readonly string[] UserColumns = ["user", "username", "login", "student", "email"];
@@ -91,7 +92,7 @@ public static class EvaluationCsv
             rows.Add(new EvaluationRow(line, user, image.ToString(), extra));
         }
 
-        return errors.Count > 0 ? new Result([], errors) : new Result(rows, []);
+        return new Result(rows, errors);
     }
 
     /// <summary>Quotes a field for CSV output when it needs it. A leading =, +, - or @ is prefixed with

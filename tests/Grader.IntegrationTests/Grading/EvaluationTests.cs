@@ -14,29 +14,7 @@ public sealed class EvaluationTests(GraderFixture grader) : IAsyncLifetime
     {
         await grader.DemoAssignmentAsync("evaluated");
         var csv = $"Timestamp,Username,Docker image\n2024-10-01,ann,{grader.Image("correct")}\n2024-10-02,ben,{grader.Image("wrong")}\n";
-        var waits = new List<Task<TaskView>>();
-        void Watch(TaskView view)
-        {
-            // Subscribed before the upload: catch each evaluation task the moment it is queued.
-            if (view.Spec.Source == "evaluation" && view.Spec.AssignmentId == "evaluated" && view.Status == GradingStatus.Queued && view.Attempt == 0)
-            {
-                lock (waits)
-                {
-                    waits.Add(grader.Transitions.WaitForAsync(view.Id, v => v.Status.IsTerminal(), TimeSpan.FromMinutes(2)));
-                }
-            }
-        }
-
-        grader.Transitions.Changed += Watch;
-        HttpResponseMessage created;
-        try
-        {
-            created = await grader.Http.PostAsync("/api/evaluations?assignmentId=evaluated", new StringContent(csv, Encoding.UTF8, "text/csv"));
-        }
-        finally
-        {
-            grader.Transitions.Changed -= Watch;
-        }
+        var (created, waits) = await PostWatchingAsync("evaluated", csv);
 
         Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
         var finished = await Task.WhenAll(waits);
@@ -64,17 +42,65 @@ public sealed class EvaluationTests(GraderFixture grader) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ClassListWithABadLineIsRejectedWholeAndRunsNothing()
+    public async Task ClassListWithABadLineRunsTheValidLinesAndReportsTheBadOneByNumber()
     {
         await grader.DemoAssignmentAsync("evaluated-bad");
         var csv = $"user,image\nann,{grader.Image("correct")}\nben,not a valid image\n";
 
-        var response = await grader.Http.PostAsync("/api/evaluations?assignmentId=evaluated-bad", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        var (response, waits) = await PostWatchingAsync("evaluated-bad", csv);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        using var summary = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var evaluation = summary.RootElement.GetProperty("evaluation");
+        var rejected = evaluation.GetProperty("rejected").EnumerateArray().Select(r => r.GetString()!).ToList();
+        Assert.StartsWith("line 3: ", Assert.Single(rejected));
+        var entry = Assert.Single(evaluation.GetProperty("entries").EnumerateArray());
+        Assert.Equal("ann", entry.GetProperty("row").GetProperty("userId").GetString());
+        var finished = await Assert.Single(waits);
+        Assert.Equal((entry.GetProperty("taskId").GetGuid(), GradingStatus.Completed, "ann"), (finished.Id, finished.Status, finished.Spec.UserId));
+        // Nothing ran for ben: the bad line made no task at all.
+        var grades = await grader.Http.GetStringAsync("/api/assignments/evaluated-bad/grades.csv");
+        Assert.DoesNotContain("\nben,", grades, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClassListWithOnlyBadLinesIsRejectedAndRunsNothing()
+    {
+        await grader.DemoAssignmentAsync("evaluated-none");
+        var csv = "user,image\nben,not a valid image\n";
+
+        var response = await grader.Http.PostAsync("/api/evaluations?assignmentId=evaluated-none", new StringContent(csv, Encoding.UTF8, "text/csv"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.StartsWith("line 3: ", problem.RootElement.GetProperty("errors").GetProperty("csv")[0].GetString());
+        Assert.StartsWith("line 2: ", problem.RootElement.GetProperty("errors").GetProperty("csv")[0].GetString());
         var queued = await grader.Grains.GetGrain<Grader.Queue.ITaskQueueGrain>(0).GetLengthAsync();
         Assert.Equal(0, queued);
+    }
+
+    /// <summary>Posts the class list, having subscribed first, so each evaluation task is caught the moment it is queued.</summary>
+    private async Task<(HttpResponseMessage Response, List<Task<TaskView>> Waits)> PostWatchingAsync(string assignmentId, string csv)
+    {
+        var waits = new List<Task<TaskView>>();
+        void Watch(TaskView view)
+        {
+            if (view.Spec.Source == "evaluation" && view.Spec.AssignmentId == assignmentId && view.Status == GradingStatus.Queued && view.Attempt == 0)
+            {
+                lock (waits)
+                {
+                    waits.Add(grader.Transitions.WaitForAsync(view.Id, v => v.Status.IsTerminal(), TimeSpan.FromMinutes(2)));
+                }
+            }
+        }
+
+        grader.Transitions.Changed += Watch;
+        try
+        {
+            return (await grader.Http.PostAsync($"/api/evaluations?assignmentId={assignmentId}", new StringContent(csv, Encoding.UTF8, "text/csv")), waits);
+        }
+        finally
+        {
+            grader.Transitions.Changed -= Watch;
+        }
     }
 }

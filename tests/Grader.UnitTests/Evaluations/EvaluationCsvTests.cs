@@ -16,11 +16,11 @@ public class EvaluationCsvTests
     }
 
     [Fact]
-    public void EveryBadLineIsReportedWithItsNumberAndNothingIsReturned()
+    public void EveryBadLineIsReportedWithItsNumberAndTheValidLinesAreKept()
     {
         var result = EvaluationCsv.Parse("user,image\nalice,ghcr.io/alice/app:-x\n,ghcr.io/x/y\nbob\ncarol,ghcr.io/c/app\ncarol,ghcr.io/c/other\n");
 
-        Assert.Empty(result.Rows);
+        Assert.Equal((5, "carol", "ghcr.io/c/app:latest"), (result.Rows.Single().Line, result.Rows[0].UserId, result.Rows[0].Image));
         Assert.Equal(4, result.Errors.Count);
         Assert.StartsWith("line 2: '-x' is not a valid tag", result.Errors[0]);
         Assert.Equal("line 3: the user is empty.", result.Errors[1]);
