@@ -16,6 +16,8 @@
       if (cell.textContent !== String(progress[name])) cell.textContent = String(progress[name]);
     }
     counts.dataset.finished = progress.finished ? 'true' : 'false';
+    // Nothing is left to cancel once every task has finished.
+    document.getElementById('evaluation-cancel').hidden = progress.finished;
   }
 
   async function poll() {
