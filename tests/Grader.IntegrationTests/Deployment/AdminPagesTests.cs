@@ -110,6 +110,12 @@ public sealed class AdminPagesTests(PublishedFixture grader)
 
             await TestAsync(page, source.Name, "ada", "");
             await Assertions.Expect(page.GetByTestId("test-steps").Locator("li[data-ok=false]")).ToContainTextAsync("never sent");
+
+            await page.GotoAsync("/admin/audit?action=source.");
+            var rows = page.GetByTestId("audit").Locator("tbody tr", new() { HasText = source.Name });
+            await Assertions.Expect(rows.Filter(new() { HasText = "source.create" })).ToHaveCountAsync(1);
+            await Assertions.Expect(rows.Filter(new() { HasText = "source.test" })).ToHaveCountAsync(3);
+            await Assertions.Expect(rows.Filter(new() { HasText = "source.test" }).Last).ToContainTextAsync("ada: accepted");
         }
         finally
         {
