@@ -73,6 +73,22 @@ public sealed class AdminPagesTests(PublishedFixture grader)
     }
 
     [Fact]
+    public async Task StaffReachTheirTokensButNoAdminScreen()
+    {
+        var (staff, password) = await grader.AccountAsync($"adminui-staff-{LocalStack.RunId}", UserRole.Staff);
+        var page = await grader.SignedInPageAsync(staff, password);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Admin", Exact = true })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Link, new() { Name = "API tokens" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "API tokens" })).ToBeVisibleAsync();
+        foreach (var path in new[] { "/admin", "/admin/users", "/admin/sources", "/admin/audit" })
+        {
+            var response = await page.APIRequest.GetAsync(path, new() { MaxRedirects = 0 });
+            Assert.Equal(403, response.Status);
+            Assert.Contains("<h1>Not allowed</h1>", await response.TextAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task TestingAnLdapSourceReportsEachStepAndTheServersRefusal()
     {
         using var directory = new TestDirectory($"adminui-{LocalStack.RunId}");
