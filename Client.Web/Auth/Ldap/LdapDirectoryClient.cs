@@ -82,14 +82,19 @@ public sealed class LdapDirectoryClient
 
         trace?.Add("connect", true, $"{endpoint.Host}:{endpoint.Port}{(endpoint.UseSsl ? " over TLS" : source.StartTls ? " with StartTLS" : "")}");
         trace?.Add("user bind", true, $"bound as {bindDn}");
-        var outcome = ReadEntry(connection, source, username, bindDn, trace);
-        if (outcome is LdapSignInOutcome.Misconfigured wrong)
+        return Traced(ReadEntry(connection, source, username, bindDn, trace), trace);
+    }
+
+    private static LdapSignInOutcome Traced(LdapSignInOutcome outcome, LdapTrace? trace)
+    {
+        switch (outcome)
         {
-            trace?.Add("user DN found", false, wrong.Reason);
-        }
-        else if (outcome is LdapSignInOutcome.Unavailable down)
-        {
-            trace?.Add("search", false, down.Reason);
+            case LdapSignInOutcome.Misconfigured wrong:
+                trace?.Add("user DN found", false, wrong.Reason);
+                break;
+            case LdapSignInOutcome.Unavailable down:
+                trace?.Add("search", false, down.Reason);
+                break;
         }
 
         return outcome;
