@@ -20,14 +20,18 @@ public sealed class AuditLog(GraderDataSource database)
         await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
-    public async Task<IReadOnlyList<AuditEntry>> RecentAsync(string? actionPrefix, int limit, CancellationToken ct)
+    public Task<IReadOnlyList<AuditEntry>> RecentAsync(string? actionPrefix, int limit, CancellationToken ct) => PageAsync(actionPrefix, null, limit, ct);
+
+    /// <param name="beforeId">Keyset paging: only entries older than this id; null for the newest.</param>
+    public async Task<IReadOnlyList<AuditEntry>> PageAsync(string? actionPrefix, long? beforeId, int limit, CancellationToken ct)
     {
         await using var command = database.Source.CreateCommand("""
             SELECT id, at, actor, action, target, detail FROM audit_log
-            WHERE @prefix::text IS NULL OR starts_with(action, @prefix)
+            WHERE (@prefix::text IS NULL OR starts_with(action, @prefix)) AND (@before::bigint IS NULL OR id < @before)
             ORDER BY id DESC LIMIT @limit
             """);
         command.Parameters.AddWithValue("prefix", (object?)actionPrefix ?? DBNull.Value);
+        command.Parameters.AddWithValue("before", (object?)beforeId ?? DBNull.Value);
         command.Parameters.AddWithValue("limit", Math.Clamp(limit, 1, 500));
         var entries = new List<AuditEntry>();
         await using var reader = await command.ExecuteReaderAsync(ct);

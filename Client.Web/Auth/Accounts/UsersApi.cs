@@ -1,5 +1,6 @@
 using Grader.Web.Auth.Http;
 using Grader.Web.Auth.SignIn;
+using Grader.Web.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grader.Web.Auth.Accounts;
@@ -34,7 +35,7 @@ public static class UsersApi
         await users.FindAsync(username, ct) is { } user ? TypedResults.Ok(user) : TypedResults.NotFound();
 
     public static async Task<Results<Created<UserAccount>, ValidationProblem, ProblemHttpResult>> CreateLocalAsync(
-        CreateLocalUserRequest request, UserStore users, LocalPasswords passwords, CancellationToken ct)
+        CreateLocalUserRequest request, HttpContext context, UserStore users, LocalPasswords passwords, AuditLog audit, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var username = request.Username is null ? "" : UserStore.Normalize(request.Username);
@@ -63,11 +64,13 @@ public static class UsersApi
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"The username '{username}' is taken.");
         }
 
+        await audit.WriteAsync(context.User.Username(), "user.create", username, $"local account, role {role.Name()}", ct);
+
         return TypedResults.Created($"/api/admin/users/{Uri.EscapeDataString(username)}", await users.FindAsync(username, ct));
     }
 
     public static async Task<Results<Ok<UserAccount>, NotFound, ValidationProblem>> SetRoleOverrideAsync(
-        string username, RoleOverrideRequest request, HttpContext context, UserStore users, CancellationToken ct)
+        string username, RoleOverrideRequest request, HttpContext context, UserStore users, AuditLog audit, CancellationToken ct)
     {
         UserRole? role = null;
         if (request.Role is not null)
@@ -85,30 +88,48 @@ public static class UsersApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["you cannot demote yourself; ask another admin"] });
         }
 
-        return await users.SetRoleOverrideAsync(username, role, ct) ? TypedResults.Ok((await users.FindAsync(username, ct))!) : TypedResults.NotFound();
+        if (!await users.SetRoleOverrideAsync(username, role, ct))
+        {
+            return TypedResults.NotFound();
+        }
+
+        await audit.WriteAsync(context.User.Username(), "user.role-override", UserStore.Normalize(username), role is null ? "override removed" : $"override set to {role.Value.Name()}", ct);
+        return TypedResults.Ok((await users.FindAsync(username, ct))!);
     }
 
     /// <summary>A disabled user's sessions and tokens stop working at their next request.</summary>
     public static async Task<Results<Ok<UserAccount>, NotFound, ValidationProblem>> SetActiveAsync(
-        string username, ActiveRequest request, HttpContext context, UserStore users, CancellationToken ct)
+        string username, ActiveRequest request, HttpContext context, UserStore users, AuditLog audit, CancellationToken ct)
     {
         if (IsSelf(context, username) && !request.IsActive)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["isActive"] = ["you cannot disable yourself; ask another admin"] });
         }
 
-        return await users.SetActiveAsync(username, request.IsActive, ct) ? TypedResults.Ok((await users.FindAsync(username, ct))!) : TypedResults.NotFound();
+        if (!await users.SetActiveAsync(username, request.IsActive, ct))
+        {
+            return TypedResults.NotFound();
+        }
+
+        await audit.WriteAsync(context.User.Username(), "user.active", UserStore.Normalize(username), request.IsActive ? "enabled" : "disabled", ct);
+        return TypedResults.Ok((await users.FindAsync(username, ct))!);
     }
 
     public static async Task<Results<NoContent, NotFound, ValidationProblem>> SetPasswordAsync(
-        string username, PasswordRequest request, UserStore users, LocalPasswords passwords, CancellationToken ct)
+        string username, PasswordRequest request, HttpContext context, UserStore users, LocalPasswords passwords, AuditLog audit, CancellationToken ct)
     {
         if (passwords.Problem(request.Password) is { } problem)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["password"] = [problem] });
         }
 
-        return await users.SetPasswordHashAsync(username, passwords.Hash(request.Password!), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+        if (!await users.SetPasswordHashAsync(username, passwords.Hash(request.Password!), ct))
+        {
+            return TypedResults.NotFound();
+        }
+
+        await audit.WriteAsync(context.User.Username(), "user.password", UserStore.Normalize(username), "password set", ct);
+        return TypedResults.NoContent();
     }
 
     private static bool IsSelf(HttpContext context, string username) => context.User.Username() == UserStore.Normalize(username);

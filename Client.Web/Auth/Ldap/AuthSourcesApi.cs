@@ -1,4 +1,5 @@
 using Grader.Web.Auth.Http;
+using Grader.Web.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Grader.Web.Auth.Ldap;
@@ -25,7 +26,7 @@ public static class AuthSourcesApi
         await store.GetAsync(id, ct) is { } source ? TypedResults.Ok(source) : TypedResults.NotFound();
 
     public static async Task<Results<Created<AuthSource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        AuthSourceRequest request, AuthSourceStore store, CancellationToken ct)
+        AuthSourceRequest request, HttpContext context, AuthSourceStore store, AuditLog audit, CancellationToken ct)
     {
         var errors = AuthSourceValidator.Validate(request, 0, out var source);
         if (errors.Count > 0)
@@ -34,13 +35,17 @@ public static class AuthSourcesApi
         }
 
         var (outcome, saved) = await store.CreateAsync(source!, ct);
-        return outcome == SaveOutcome.Saved
-            ? TypedResults.Created($"/api/admin/auth-sources/{saved!.Id}", saved)
-            : NameTaken(source!.Name);
+        if (outcome != SaveOutcome.Saved)
+        {
+            return NameTaken(source!.Name);
+        }
+
+        await audit.WriteAsync(context.User.Username(), "source.create", saved!.Name, $"{saved.Uri}, {(saved.IsActive ? "active" : "inactive")}, order {saved.Order}", ct);
+        return TypedResults.Created($"/api/admin/auth-sources/{saved.Id}", saved);
     }
 
     public static async Task<Results<Ok<AuthSource>, ValidationProblem, NotFound, ProblemHttpResult>> UpdateAsync(
-        int id, AuthSourceRequest request, AuthSourceStore store, CancellationToken ct)
+        int id, AuthSourceRequest request, HttpContext context, AuthSourceStore store, AuditLog audit, CancellationToken ct)
     {
         var errors = AuthSourceValidator.Validate(request, id, out var source);
         if (errors.Count > 0)
@@ -49,6 +54,11 @@ public static class AuthSourcesApi
         }
 
         var (outcome, saved) = await store.UpdateAsync(source!, ct);
+        if (outcome == SaveOutcome.Saved)
+        {
+            await audit.WriteAsync(context.User.Username(), "source.update", saved!.Name, $"{saved.Uri}, {(saved.IsActive ? "active" : "inactive")}, order {saved.Order}", ct);
+        }
+
         return outcome switch
         {
             SaveOutcome.Saved => TypedResults.Ok(saved!),
@@ -59,8 +69,16 @@ public static class AuthSourcesApi
 
     /// <summary>Users who signed in through the source keep their accounts; they can no longer sign in
     /// through it.</summary>
-    public static async Task<Results<NoContent, NotFound>> DeleteAsync(int id, AuthSourceStore store, CancellationToken ct) =>
-        await store.DeleteAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+    public static async Task<Results<NoContent, NotFound>> DeleteAsync(int id, HttpContext context, AuthSourceStore store, AuditLog audit, CancellationToken ct)
+    {
+        if (!await store.DeleteAsync(id, ct))
+        {
+            return TypedResults.NotFound();
+        }
+
+        await audit.WriteAsync(context.User.Username(), "source.delete", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "deleted", ct);
+        return TypedResults.NoContent();
+    }
 
     private static ProblemHttpResult NameTaken(string name) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"There is already an auth source named '{name}'.");

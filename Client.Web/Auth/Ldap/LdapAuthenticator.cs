@@ -71,7 +71,12 @@ public sealed partial class LdapAuthenticator(
         return unavailable.Count > 0 ? new LdapAuthentication.Unavailable(unavailable) : new LdapAuthentication.Rejected();
     }
 
-    private async Task<LdapSignInOutcome> AskAsync(AuthSource source, string username, string password, CancellationToken ct)
+    /// <summary>One source, with each step recorded: the admin's "test this source", under the same
+    /// deadline and bulkhead as sign-in.</summary>
+    public Task<LdapSignInOutcome> TestAsync(AuthSource source, string username, string password, LdapTrace trace, CancellationToken ct) =>
+        AskAsync(source, username, password, ct, trace);
+
+    private async Task<LdapSignInOutcome> AskAsync(AuthSource source, string username, string password, CancellationToken ct, LdapTrace? trace = null)
     {
         var slots = _inFlight.GetOrAdd(source.Id, _ => new SemaphoreSlim(MaxAttemptsPerSource));
         if (!slots.Wait(0, CancellationToken.None))
@@ -85,7 +90,7 @@ public sealed partial class LdapAuthenticator(
         {
             try
             {
-                return client.SignIn(source, username, password);
+                return client.SignIn(source, username, password, trace);
             }
             finally
             {

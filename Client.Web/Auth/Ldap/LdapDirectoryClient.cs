@@ -27,17 +27,20 @@ public sealed class LdapDirectoryClient
     public string? NativeTimeoutProblem { get; }
 
     /// <summary>Blocking: the library is synchronous. The caller runs it off the request thread.</summary>
-    public LdapSignInOutcome SignIn(AuthSource source, string username, string password)
+    /// <param name="trace">Records each step for an admin's test of the source; null at sign-in.</param>
+    public LdapSignInOutcome SignIn(AuthSource source, string username, string password, LdapTrace? trace = null)
     {
         // An empty password is an "unauthenticated bind" (RFC 4513 5.1.2): servers that allow it
         // answer success without checking anything. It must never reach a server.
         if (password.Length == 0 || username.Length == 0)
         {
+            trace?.Add("user bind", false, "not tried: an empty username or password is never sent (it would be an unauthenticated bind)");
             return new LdapSignInOutcome.Rejected();
         }
 
         var endpoint = LdapEndpoint.Parse(source.Uri);
         var bindDn = LdapTemplates.BindDn(source.BindDnTemplate, username);
+        trace?.Add("bind DN", true, bindDn);
         // "host:port" as one server string: the library then uses it as given (IPv6 literals included).
         using var connection = new LdapConnection(
             new LdapDirectoryIdentifier($"{endpoint.Host}:{endpoint.Port}"),
@@ -60,22 +63,44 @@ public sealed class LdapDirectoryClient
         }
         catch (LdapException e) when (RefusedCodes.Contains(e.ErrorCode))
         {
+            trace?.Add("connect", true, $"{endpoint.Host}:{endpoint.Port}");
+            trace?.Add("user bind", false, $"refused (code {e.ErrorCode}): {e.ServerErrorMessage ?? e.Message.Trim()}");
             return new LdapSignInOutcome.Rejected();
         }
-        catch (DirectoryOperationException)
+        catch (DirectoryOperationException e)
         {
             // Raised for a bind the server answered with an error (e.g. a DN it cannot parse).
+            trace?.Add("connect", true, $"{endpoint.Host}:{endpoint.Port}");
+            trace?.Add("user bind", false, $"refused: {e.Response?.ErrorMessage ?? e.Message.Trim()}");
             return new LdapSignInOutcome.Rejected();
         }
         catch (Exception e) when (e is LdapException or TlsOperationException or DirectoryException or InvalidOperationException)
         {
+            trace?.Add("connect", false, $"{endpoint.Host}:{endpoint.Port}{(source.StartTls ? " with StartTLS" : "")}: {e.Message.Trim()}");
             return new LdapSignInOutcome.Unavailable(e.Message.Trim());
         }
 
-        return ReadEntry(connection, source, username, bindDn);
+        trace?.Add("connect", true, $"{endpoint.Host}:{endpoint.Port}{(endpoint.UseSsl ? " over TLS" : source.StartTls ? " with StartTLS" : "")}");
+        trace?.Add("user bind", true, $"bound as {bindDn}");
+        return Traced(ReadEntry(connection, source, username, bindDn, trace), trace);
     }
 
-    private LdapSignInOutcome ReadEntry(LdapConnection connection, AuthSource source, string username, string bindDn)
+    private static LdapSignInOutcome Traced(LdapSignInOutcome outcome, LdapTrace? trace)
+    {
+        switch (outcome)
+        {
+            case LdapSignInOutcome.Misconfigured wrong:
+                trace?.Add("user DN found", false, wrong.Reason);
+                break;
+            case LdapSignInOutcome.Unavailable down:
+                trace?.Add("search", false, down.Reason);
+                break;
+        }
+
+        return outcome;
+    }
+
+    private LdapSignInOutcome ReadEntry(LdapConnection connection, AuthSource source, string username, string bindDn, LdapTrace? trace)
     {
         var map = source.Attributes;
         var attributes = new[] { map.Username, map.Email, map.FirstName, map.LastName, map.Groups }
@@ -87,6 +112,7 @@ public sealed class LdapDirectoryClient
             TimeLimit = _options.LdapOperationTimeout,
         };
 
+        trace?.Add("search filter", true, $"{request.Filter} under {source.SearchBase}");
         SearchResponse response;
         try
         {
@@ -120,13 +146,20 @@ public sealed class LdapDirectoryClient
             return new LdapSignInOutcome.Misconfigured($"the filter finds '{entry.DistinguishedName}', not the entry bound as");
         }
 
+        trace?.Add("user DN found", true, entry.DistinguishedName);
         var canonical = First(entry, map.Username) ?? username;
-        return new LdapSignInOutcome.Accepted(new DirectoryProfile(
+        var groups = All(entry, map.Groups).ToList();
+        var profile = new DirectoryProfile(
             UserStore.Normalize(canonical),
             First(entry, map.Email),
             First(entry, map.FirstName),
             First(entry, map.LastName),
-            GroupRoleMapper.RoleFor(All(entry, map.Groups), source.GroupMap)));
+            GroupRoleMapper.RoleFor(groups, source.GroupMap));
+        trace?.Add("attributes mapped", true,
+            $"username {profile.Username}, email {profile.Email ?? "(none)"}, name {profile.FirstName ?? "?"} {profile.LastName ?? "?"}");
+        trace?.Add("groups mapped", true,
+            $"{groups.Count} group(s){(groups.Count > 0 ? ": " + string.Join("; ", groups) : "")} → role {profile.Role.Name()}");
+        return new LdapSignInOutcome.Accepted(profile);
     }
 
     private static string? First(SearchResultEntry entry, string? attribute) =>

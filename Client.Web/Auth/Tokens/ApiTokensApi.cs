@@ -1,4 +1,5 @@
 using Grader.Web.Auth.Http;
+using Grader.Web.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -30,7 +31,7 @@ public static class ApiTokensApi
         TypedResults.Ok(await tokens.ListAsync(all && context.User.IsAdmin() ? null : context.User.Username(), context.RequestAborted));
 
     public static async Task<Results<Created<CreatedApiToken>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateApiTokenRequest request, HttpContext context, ApiTokenStore tokens, IOptions<AuthOptions> options, TimeProvider clock)
+        CreateApiTokenRequest request, HttpContext context, ApiTokenStore tokens, AuditLog audit, IOptions<AuthOptions> options, TimeProvider clock)
     {
         if (!context.User.UsesSessionCookie())
         {
@@ -56,12 +57,19 @@ public static class ApiTokensApi
 
         var lifetime = request.ExpiresInDays is { } days ? TimeSpan.FromDays(days) : options.Value.ApiTokenMaxLifetime;
         var (info, token) = await tokens.CreateAsync(context.User.Username(), request.Name!.Trim(), clock.GetUtcNow() + lifetime, context.RequestAborted);
+        await audit.WriteAsync(info.Username, "token.create", info.Id.ToString(), $"'{info.Name}', expires {info.ExpiresAt:yyyy-MM-dd}", context.RequestAborted);
         return TypedResults.Created($"/api/auth/tokens/{info.Id}", new CreatedApiToken(info, token));
     }
 
     /// <summary>Effective at once: the next request with the token is refused.</summary>
-    public static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, HttpContext context, ApiTokenStore tokens) =>
-        await tokens.RevokeAsync(id, context.User.IsAdmin() ? null : context.User.Username(), context.RequestAborted)
-            ? TypedResults.NoContent()
-            : TypedResults.NotFound();
+    public static async Task<Results<NoContent, NotFound>> RevokeAsync(Guid id, HttpContext context, ApiTokenStore tokens, AuditLog audit)
+    {
+        if (!await tokens.RevokeAsync(id, context.User.IsAdmin() ? null : context.User.Username(), context.RequestAborted))
+        {
+            return TypedResults.NotFound();
+        }
+
+        await audit.WriteAsync(context.User.Username(), "token.revoke", id.ToString(), "revoked", context.RequestAborted);
+        return TypedResults.NoContent();
+    }
 }
