@@ -30,14 +30,59 @@ public static class LocalStack
         Pooling = false,
     }.ConnectionString;
 
+    // Test templates outlive the processes that made them (nothing drops them), so each run removes the ones
+    // that are hours old and unused. Age, not run id, decides: several checkouts may be testing at once.
+    private static readonly Lazy<Task> StaleTemplatesSwept = new(SweepStaleTemplatesAsync);
+
     public static async Task CreateDatabaseAsync(string name, string? sqlInside = null)
     {
+        if (name.StartsWith(TemplatePrefix, StringComparison.Ordinal))
+        {
+            // Not awaited: a backlog of hundreds takes minutes to drop, and no test needs it gone.
+            _ = StaleTemplatesSwept.Value;
+        }
+
         await ExecAsync("postgres", $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         await ExecAsync("postgres", $"CREATE DATABASE \"{name}\"");
         await ExecAsync("postgres", $"REVOKE CONNECT ON DATABASE \"{name}\" FROM PUBLIC");
         if (sqlInside is not null)
         {
             await ExecAsync(name, sqlInside);
+        }
+    }
+
+    private const string TemplatePrefix = "grader_it_tpl_";
+
+    private static async Task SweepStaleTemplatesAsync()
+    {
+        var stale = new List<string>();
+        await using (var connection = new NpgsqlConnection(AdminConnectionString()))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""
+                SELECT d.datname FROM pg_database d
+                WHERE d.datname LIKE 'grader\_it\_tpl\_%'
+                  AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datid = d.oid)
+                  AND (pg_stat_file('base/' || d.oid)).modification < now() - interval '3 hours'
+                """, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                stale.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var name in stale)
+        {
+            try
+            {
+                await ExecAsync("postgres", $"DROP DATABASE IF EXISTS \"{name}\"");
+            }
+            catch (NpgsqlException)
+            {
+                // Another run is dropping it, or has just connected to it, or the server went away: either way
+                // it is not ours to force, and the next run tries again.
+            }
         }
     }
 
