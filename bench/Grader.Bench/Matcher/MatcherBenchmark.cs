@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Grader.Assignments;
+using Grader.Bench.Report;
 using Grader.Scenarios;
 
 namespace Grader.Bench.Matcher;
@@ -47,6 +48,38 @@ internal static class MatcherBenchmark
         SuiteParsing.Report(actual, different);
         return 0;
     }
+
+    /// <summary>The report's row: the compiled exact matcher on equal 1 MB bodies next to a plain parse of
+    /// the same body, timed in alternating rounds so a change in the machine's load hits both alike.</summary>
+    public static IReadOnlyList<GoalResult> Goals(bool quick)
+    {
+        var body = BodyGenerator.Actual(1024 * 1024);
+        var bytes = Encoding.UTF8.GetByteCount(body);
+        var compiled = ExpectedBody.Parse(body);
+        var round = TimeSpan.FromSeconds(quick ? 0.3 : 1.0);
+        var parse = new List<double>();
+        var match = new List<double>();
+        for (var i = 0; i < (quick ? 3 : 7); i++)
+        {
+            parse.Add(Measurement.Of("parse", bytes, round, () =>
+            {
+                using var document = JsonDocument.Parse(body);
+                return document.RootElement.GetArrayLength("items");
+            }).MegabytesPerSecond);
+            match.Add(Measurement.Of("match", bytes, round, () => JsonMatcher.Match(compiled, body).Count).MegabytesPerSecond);
+        }
+
+        var (matcher, floor) = (Median(match), Median(parse));
+        var ratio = matcher / floor;
+        return
+        [
+            new GoalResult(IssueGoals.Matcher, "at least 0.5× a System.Text.Json parse", matcher, "MB/s", floor, ratio >= 0.5,
+                string.Create(CultureInfo.InvariantCulture, $"{ratio:0.00}× the parse; compiled suite, exact mode, equal bodies of {bytes / 1048576.0:0.00} MB; median of {match.Count} alternating rounds of {round.TotalSeconds:0.0} s each (samples: matcher MB/s per round)"),
+                match),
+        ];
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private static void Print(List<Measurement> results, long bytes)
     {
