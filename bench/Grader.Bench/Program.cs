@@ -1,6 +1,7 @@
 using System.Globalization;
 using Grader.Bench.Matcher;
 using Grader.Bench.Pipeline;
+using Grader.Bench.Report;
 using Grader.Bench.Scale;
 using Grader.Bench.Queue;
 
@@ -9,6 +10,7 @@ using Grader.Bench.Queue;
 //   dotnet run -c Release --project bench/Grader.Bench -- pipeline [runs]   (needs infra/stack.sh up and infra/images/build.sh)
 //   dotnet run -c Release --project bench/Grader.Bench -- scale [tasks] [--kill-only]   (the same, plus a built Silo/bin/Release)
 //   dotnet run -c Release --project bench/Grader.Bench -- queue [burst] [clients]   (needs infra/stack.sh up)
+//   dotnet run -c Release --project bench/Grader.Bench -- all [--quick]   every measure; writes bench/results/latest.md and latest.json
 var command = args.FirstOrDefault() ?? "help";
 switch (command)
 {
@@ -23,6 +25,9 @@ switch (command)
         return await QueueBenchmark.RunAsync(
             args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,
             args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
+    case "all":
+        return await AllCommand.RunAsync(quick: args.Contains("--quick"),
+            only: args.SkipWhile(a => a != "--only").Skip(1).Take(1).SelectMany(a => a.Split(',')).ToList());
     default:
         Console.Error.WriteLine("""
             usage: Grader.Bench <benchmark> [options]
@@ -31,6 +36,7 @@ switch (command)
               scale [tasks] [--kill-only]           one host vs two hosts with separate engines, and a host killed mid-batch
                                                     (kill -> requeue, kill -> done, submit latency while the dead host is registered)
               queue [burst] [clients]               queue cost at 100 and 10,000 queued, position of the last, submit accept latency (real stack)
+              all [--quick] [--only a,b]            every measure (or the named ones), each goal met or missed: bench/results/latest.md and latest.json
             """);
         return command is "help" or "--help" or "-h" ? 0 : 2;
 }

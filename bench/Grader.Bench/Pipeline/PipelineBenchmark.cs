@@ -19,9 +19,9 @@ namespace Grader.Bench.Pipeline;
 /// <summary>The grader's own cost per task: end-to-end time minus the student app's start and request
 /// time, for a small app and five scenarios, next to the bare engine floor (create, start, remove the
 /// same image) measured in the same run. The reference system waits at least 25 s per task.</summary>
-internal static class PipelineBenchmark
+internal static partial class PipelineBenchmark
 {
-    private const int Scenarios = 5;
+    internal const int Scenarios = 5;
 
     public static async Task<int> RunAsync(int runs)
     {
@@ -107,7 +107,7 @@ internal static class PipelineBenchmark
         _ => task.Phases.Last(p => p.Phase == phase).At,
     };
 
-    private static async Task<TaskView> GradeAsync(IGrainFactory grains, TaskTransitions transitions, string image)
+    internal static async Task<TaskView> GradeAsync(IGrainFactory grains, TaskTransitions transitions, string image)
     {
         var id = Guid.NewGuid();
         var done = transitions.WaitForAsync(id, v => v.Status.IsTerminal(), TimeSpan.FromMinutes(2));
@@ -152,7 +152,7 @@ internal static class PipelineBenchmark
         return ((started + removing.Elapsed).TotalMilliseconds, appReady);
     }
 
-    private static async Task<bool> PortOpenAsync(string ip, int port)
+    internal static async Task<bool> PortOpenAsync(string ip, int port)
     {
         try
         {
@@ -166,12 +166,12 @@ internal static class PipelineBenchmark
         }
     }
 
-    private static AssignmentDefinition Assignment(string template) => new("bench", "Benchmark", DatabaseMode.Isolated, template, ["public"],
+    internal static AssignmentDefinition Assignment(string template) => new("bench", "Benchmark", DatabaseMode.Isolated, template, ["public"],
         new Dictionary<string, string> { ["NAME"] = "Arthur" }, 8000, null, 30, 10, new ResourceLimits(),
         Enumerable.Range(1, Scenarios).Select(i => new Scenario($"hello-{i}", $"Hello {i}", true, 0,
             [new ScenarioStep(new StepRequest("GET", "/v1/hello"), new StepExpectation([200], """{"greeting": "Hello, Arthur!"}"""))])).ToList());
 
-    private static async Task<IHost> StartSiloAsync(Dictionary<string, string> env, string database, string stamp)
+    internal static async Task<IHost> StartSiloAsync(Dictionary<string, string> env, string database, string stamp, int slots = 1)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -190,10 +190,11 @@ internal static class PipelineBenchmark
             ["Database:StudentHost"] = env["Database__StudentHost"],
             ["Docker:Endpoint"] = env["Docker__Endpoint"],
             ["Docker:StudentNetwork"] = env["Docker__StudentNetwork"],
-            ["Docker:Slots"] = "1",
+            ["Docker:Slots"] = slots.ToString(CultureInfo.InvariantCulture),
             ["Docker:Registries:0:Server"] = env["GRADER_REGISTRY"],
             ["Docker:Registries:0:Username"] = env["GRADER_REGISTRY_USER"],
             ["Docker:Registries:0:Password"] = env["GRADER_REGISTRY_PASSWORD"],
+            ["Images:AllowedRegistries:0"] = env["GRADER_REGISTRY"],
         });
         builder.AddGraderSilo();
         var host = builder.Build();
@@ -201,7 +202,7 @@ internal static class PipelineBenchmark
         return host;
     }
 
-    private static async Task ExecAsync(Dictionary<string, string> env, string database, string sql)
+    internal static async Task ExecAsync(Dictionary<string, string> env, string database, string sql)
     {
         var connection = new NpgsqlConnectionStringBuilder
         {

@@ -12,6 +12,18 @@ internal sealed class Samples(string name)
 
     public int Count => _ms.Count;
 
+    /// <summary>The samples in the order they were taken.</summary>
+    public IReadOnlyList<double> Values
+    {
+        get
+        {
+            lock (_ms)
+            {
+                return [.. _ms];
+            }
+        }
+    }
+
     public double P50 => Percentile(0.5);
 
     public double P99 => Percentile(0.99);
@@ -43,7 +55,7 @@ internal sealed class Samples(string name)
 
     private double Percentile(double p)
     {
-        var sorted = _ms.Order().ToList();
+        var sorted = Values.Order().ToList();
         return sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Round(p * (sorted.Count - 1)))];
     }
 }
