@@ -47,6 +47,7 @@ public static class WebHostingExtensions
         builder.Services.AddGraderQueries(builder.Configuration);
         Grader.Web.Gradebook.GradebookApi.AddGradebook(builder.Services);
         builder.Services.AddSingleton<Grader.Web.Students.StudentScores>();
+        Grader.Web.Charts.ChartsApi.AddCharts(builder.Services);
         builder.Services.AddGraderHealthChecks(web.Mode);
         return builder;
     }
