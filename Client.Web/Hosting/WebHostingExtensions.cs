@@ -48,6 +48,7 @@ public static class WebHostingExtensions
         Grader.Web.Gradebook.GradebookApi.AddGradebook(builder.Services);
         builder.Services.AddSingleton<Grader.Web.Students.StudentScores>();
         Grader.Web.Charts.ChartsApi.AddCharts(builder.Services);
+        builder.Services.AddSingleton<Grader.Web.Evaluations.EvaluationListQueries>();
         builder.Services.AddGraderHealthChecks(web.Mode);
         return builder;
     }
