@@ -39,9 +39,12 @@ public sealed class ChartsPageTests(PublishedFixture grader)
             Assert.True(inked > 100, $"{chart} painted only {inked} pixels");
         }
 
-        Assert.Equal([4], await DataOfAsync(page, "submissions", "d => [d.data.datasets[0].data.reduce((a, b) => a + b, 0)]"));
-        Assert.Equal([3, 1], await DataOfAsync(page, "verdicts", "d => d.data.datasets.map(s => s.data[0])"));
-        Assert.Equal([1, 0, 0, 0, 0, 1, 0, 0, 0, 1], await DataOfAsync(page, "scores", "d => d.data.datasets[0].data"));
+        var submitted = await DataOfAsync(page, "submissions", "d => [d.data.datasets[0].data.reduce((a, b) => a + b, 0)]");
+        var verdicts = await DataOfAsync(page, "verdicts", "d => d.data.datasets.map(s => s.data[0])");
+        var scores = await DataOfAsync(page, "scores", "d => d.data.datasets[0].data");
+        Assert.Equal([4], submitted);
+        Assert.Equal([3, 1], verdicts);
+        Assert.Equal([1, 0, 0, 0, 0, 1, 0, 0, 0, 1], scores);
         Assert.Equal(["orders", "login"], await page.Locator("#chart-scenarios").EvaluateAsync<string[]>("c => Chart.getChart(c).data.labels.map(l => l.split(' / ')[1])"));
         await Assertions.Expect(page.Locator("#chart-scores")).ToHaveAttributeAsync("aria-label", "3 completed tasks; most (1) scored 0–10 % of the maximum.");
         await Assertions.Expect(page.Locator("section.chart details table")).ToHaveCountAsync(Charts.Length);
