@@ -42,6 +42,7 @@ try
     app.MapGradebookApi();
     app.MapStatusApi();
     app.MapDashboardApi();
+    Grader.Web.Charts.ChartsApi.MapChartsApi(app);
     // Fingerprinted, cached and compressed from the publish manifest; open to everyone, since the
     // sign-in page needs them too.
     app.MapStaticAssets().AllowAnonymous();

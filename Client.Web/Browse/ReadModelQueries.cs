@@ -16,38 +16,82 @@ public sealed class ReadModelQueries(GraderDataSource database)
 {
     private readonly NpgsqlDataSource _dataSource = database.Source;
 
+    private const string TaskColumns = "task_id, user_id, assignment_id, image, source, status, score, max_score, created_at, finished_at";
+
+    private const string TaskMatches = """
+        (@user::text IS NULL OR user_id = @user)
+          AND (@assignment::text IS NULL OR assignment_id = @assignment)
+          AND (@status::text IS NULL OR status = @status)
+          AND (@from::date IS NULL OR created_at >= @from::date)
+          AND (@to::date IS NULL OR created_at < @to::date + 1)
+          AND (@search::text IS NULL OR user_id ILIKE '%' || @search || '%' OR image ILIKE '%' || @search || '%')
+        """;
+
     public async Task<IReadOnlyList<TaskRow>> TasksAsync(TaskFilter filter, CancellationToken ct)
     {
-        await using var command = _dataSource.CreateCommand("""
-            SELECT task_id, user_id, assignment_id, image, source, status, score, max_score, created_at, finished_at
-            FROM task_summary
-            WHERE (@user::text IS NULL OR user_id = @user)
-              AND (@assignment::text IS NULL OR assignment_id = @assignment)
-              AND (@status::text IS NULL OR status = @status)
-              AND (@from::date IS NULL OR created_at >= @from::date)
-              AND (@to::date IS NULL OR created_at < @to::date + 1)
-              AND (@search::text IS NULL OR user_id ILIKE '%' || @search || '%' OR image ILIKE '%' || @search || '%')
-            ORDER BY created_at DESC
-            LIMIT @limit
-            """);
-        command.Parameters.AddWithValue("user", (object?)filter.UserId ?? DBNull.Value);
-        command.Parameters.AddWithValue("assignment", (object?)filter.AssignmentId ?? DBNull.Value);
-        command.Parameters.AddWithValue("status", (object?)filter.Status ?? DBNull.Value);
-        command.Parameters.AddWithValue("from", (object?)filter.From ?? DBNull.Value);
-        command.Parameters.AddWithValue("to", (object?)filter.To ?? DBNull.Value);
-        command.Parameters.AddWithValue("search", filter.Search is { Length: > 0 } s ? EscapeLike(s) : DBNull.Value);
+        await using var command = _dataSource.CreateCommand($"SELECT {TaskColumns} FROM task_summary WHERE {TaskMatches} ORDER BY created_at DESC LIMIT @limit");
+        BindTaskFilter(command, filter);
         command.Parameters.AddWithValue("limit", Math.Clamp(filter.Limit, 1, 1000));
+        return await ReadTasksAsync(command, ct);
+    }
+
+    /// <summary>One page of the tasks that match, newest first, and how many match in all.</summary>
+    public async Task<KeysetPage<TaskRow>> TaskPageAsync(TaskFilter filter, PageRequest page, CancellationToken ct)
+    {
+        var (after, order) = Keyset.Sql(page, "created_at", "task_id");
+        await using var batch = _dataSource.CreateBatch();
+        var rows = new NpgsqlBatchCommand($"SELECT {TaskColumns} FROM task_summary WHERE {TaskMatches} AND {after} ORDER BY {order} LIMIT @limit");
+        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM task_summary WHERE {TaskMatches}");
+        foreach (var command in new[] { rows, count })
+        {
+            BindTaskFilter(command.Parameters, filter);
+        }
+
+        rows.Parameters.AddWithValue("cursor_at", (object?)page.Cursor?.At ?? DBNull.Value);
+        rows.Parameters.AddWithValue("cursor_id", (object?)page.Cursor?.Id ?? DBNull.Value);
+        rows.Parameters.AddWithValue("limit", page.Size + 1);
+        batch.BatchCommands.Add(rows);
+        batch.BatchCommands.Add(count);
+        var read = new List<TaskRow>();
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            read.Add(ReadTask(reader));
+        }
+
+        await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        return Keyset.Page(read, page, reader.GetInt64(0), r => new PageCursor(r.CreatedAt, r.TaskId));
+    }
+
+    private static void BindTaskFilter(NpgsqlCommand command, TaskFilter filter) => BindTaskFilter(command.Parameters, filter);
+
+    private static void BindTaskFilter(NpgsqlParameterCollection parameters, TaskFilter filter)
+    {
+        parameters.AddWithValue("user", (object?)filter.UserId ?? DBNull.Value);
+        parameters.AddWithValue("assignment", (object?)filter.AssignmentId ?? DBNull.Value);
+        parameters.AddWithValue("status", (object?)filter.Status ?? DBNull.Value);
+        parameters.AddWithValue("from", (object?)filter.From ?? DBNull.Value);
+        parameters.AddWithValue("to", (object?)filter.To ?? DBNull.Value);
+        parameters.AddWithValue("search", filter.Search is { Length: > 0 } s ? EscapeLike(s) : DBNull.Value);
+    }
+
+    private static async Task<List<TaskRow>> ReadTasksAsync(NpgsqlCommand command, CancellationToken ct)
+    {
         var rows = new List<TaskRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add(new TaskRow(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), reader.GetDecimal(6), reader.GetDecimal(7), reader.GetFieldValue<DateTimeOffset>(8),
-                reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9)));
+            rows.Add(ReadTask(reader));
         }
 
         return rows;
     }
+
+    private static TaskRow ReadTask(NpgsqlDataReader reader) =>
+        new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+            reader.GetString(5), reader.GetDecimal(6), reader.GetDecimal(7), reader.GetFieldValue<DateTimeOffset>(8),
+            reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9));
 
     /// <summary>The image this user last submitted for this assignment, to prefill the form.</summary>
     public async Task<string?> LastImageAsync(string userId, string assignmentId, CancellationToken ct)

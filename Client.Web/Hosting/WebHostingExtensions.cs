@@ -47,6 +47,8 @@ public static class WebHostingExtensions
         builder.Services.AddGraderQueries(builder.Configuration);
         Grader.Web.Gradebook.GradebookApi.AddGradebook(builder.Services);
         builder.Services.AddSingleton<Grader.Web.Students.StudentScores>();
+        Grader.Web.Charts.ChartsApi.AddCharts(builder.Services);
+        builder.Services.AddSingleton<Grader.Web.Evaluations.EvaluationListQueries>();
         builder.Services.AddGraderHealthChecks(web.Mode);
         return builder;
     }

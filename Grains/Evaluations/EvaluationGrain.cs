@@ -17,6 +17,7 @@ public sealed class EvaluationState
 /// task is submitted, so a crash part-way is finished by calling Start again, never duplicated.</summary>
 public sealed partial class EvaluationGrain(
     [PersistentState(GrainStorage.EvaluationState, GrainStorage.Provider)] IPersistentState<EvaluationState> state,
+    EvaluationReadModel readModel,
     ILogger<EvaluationGrain> logger) : Grain, IEvaluationGrain
 {
     public async Task<EvaluationView> StartAsync(string assignmentId, string createdBy, IReadOnlyList<EvaluationRow> rows, IReadOnlyList<string> rejected)
@@ -39,6 +40,9 @@ public sealed partial class EvaluationGrain(
                 SubmitterRole.Staff, "evaluation", entry.TaskId);
             await GrainFactory.GetGrain<ISubmissionGrain>(SubmissionKeys.For(request.AssignmentId, request.UserId)).SubmitAsync(request);
         }
+
+        // After the tasks exist, so a listed evaluation's tasks can be found; a repeated start writes it again.
+        await readModel.WriteAsync(View());
 
         return View();
     }

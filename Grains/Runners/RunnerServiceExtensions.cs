@@ -41,6 +41,7 @@ public static class RunnerServiceExtensions
         services.AddSingleton<HostSweeper>();
         services.AddSingleton<RunnerHost>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RunnerHost>());
+        services.AddHostedService<HostSlotSampler>();
         services.AddSingleton<DeadHostWatcher>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DeadHostWatcher>());
         services.AddHttpClient(GradingServices.StudentHttpClient)

@@ -50,6 +50,7 @@ public static class GraderSiloExtensions
         services.Configure<HostOptions>(o => o.ShutdownTimeout = GradingClusterMembership.ShutdownTimeout(configuration.Read<RunnerOptions>(RunnerOptions.Section)));
         services.AddSingleton<TaskTransitions>();
         services.AddSingleton<TaskReadModel>();
+        services.AddSingleton<Grader.Evaluations.EvaluationReadModel>();
         services.AddSingleton<TaskReadModelRepair>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskReadModelRepair>());
         services.AddSingleton<Grader.Assignments.AssignmentCatalog>();

@@ -16,13 +16,17 @@ public sealed class TasksIndexModel(ReadModelQueries queries) : PageModel
 
     public IReadOnlyList<TaskRow> Rows { get; private set; } = [];
 
-    public async Task OnGetAsync(string? assignment, string? status, string? user, string? q, DateOnly? from, DateOnly? to, CancellationToken ct)
+    public Pager Pager { get; private set; } = new(0, 0, "tasks", null, null);
+
+    public async Task OnGetAsync(string? assignment, string? status, string? user, string? q, DateOnly? from, DateOnly? to, string? after, string? before, CancellationToken ct)
     {
         Filter = new TaskFilter(
             IsStaff ? Blank(user) : User.Username(),
             Blank(assignment), Blank(status), from, to, IsStaff ? Blank(q) : null);
         Assignments = await queries.AssignmentsAsync(ct);
-        Rows = await queries.TasksAsync(Filter, ct);
+        var page = await queries.TaskPageAsync(Filter, PageRequest.Of(after, before), ct);
+        Rows = page.Rows;
+        Pager = Pager.For(page, Request, "tasks");
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
