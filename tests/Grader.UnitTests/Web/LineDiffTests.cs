@@ -55,6 +55,19 @@ public class LineDiffTests
     }
 
     [Fact]
+    public void AnAppendedBlockLikeTheOneBeforeItShowsWholeAtTheEnd()
+    {
+        var block = "- id: x\n  steps: []\n";
+        var entries = LineDiff.Compare("top\n" + block, "top\n" + block + block.Replace("x", "y", StringComparison.Ordinal));
+
+        Assert.Equal(["- id: y", "steps: []"], entries.Where(e => e.Change == LineChange.Added).Select(e => e.Text.Trim()));
+        Assert.Equal([4, 5], entries.Where(e => e.Change == LineChange.Added).Select(e => e.NewNumber!.Value));
+        var removed = LineDiff.Compare("a\nb\na\nb\nc", "a\nb\nc");
+        Assert.Equal([3, 4], removed.Where(e => e.Change == LineChange.Removed).Select(e => e.OldNumber!.Value));
+        AssertRebuilds(["a", "b", "a", "b", "c"], ["a", "b", "c"], removed);
+    }
+
+    [Fact]
     public void PastTheEditLimitTheMiddleIsShownRemovedThenAdded()
     {
         var a = Enumerable.Range(0, LineDiff.MaxEdits).Select(i => $"old {i}").Prepend("same").ToArray();

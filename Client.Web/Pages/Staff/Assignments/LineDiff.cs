@@ -62,7 +62,40 @@ public static class LineDiff
             entries.Add(new LineDiffEntry(LineChange.Same, a.Length - i + 1, b.Length - i + 1, a[^i]));
         }
 
+        SlideDown(entries);
         return entries;
+    }
+
+    /// <summary>Moves each run of added (or removed) lines as far down as equal lines allow, as git does, so
+    /// that a scenario appended after one much like it shows as that whole scenario added, not as the end of
+    /// one and the start of the next. The number of changes stays the same.</summary>
+    private static void SlideDown(List<LineDiffEntry> entries)
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var change = entries[i].Change;
+            if (change == LineChange.Same || (i > 0 && entries[i - 1].Change == change))
+            {
+                continue;
+            }
+
+            var end = i;
+            while (end < entries.Count && entries[end].Change == change)
+            {
+                end++;
+            }
+
+            for (var start = i; end < entries.Count && entries[end].Change == LineChange.Same && entries[start].Text == entries[end].Text; start++, end++)
+            {
+                var (first, next) = (entries[start], entries[end]);
+                entries[start] = change == LineChange.Added
+                    ? new LineDiffEntry(LineChange.Same, next.OldNumber, first.NewNumber, first.Text)
+                    : new LineDiffEntry(LineChange.Same, first.OldNumber, next.NewNumber, first.Text);
+                entries[end] = change == LineChange.Added
+                    ? new LineDiffEntry(change, null, next.NewNumber, next.Text)
+                    : new LineDiffEntry(change, next.OldNumber, null, next.Text);
+            }
+        }
     }
 
     /// <summary>Keeps <paramref name="context"/> unchanged lines around each change and folds longer
