@@ -40,16 +40,17 @@ public sealed class StaffJourneyTests(BrowserFixture grader)
         var (user, password) = await grader.AccountAsync($"sta-{LocalStack.RunId}", UserRole.Staff);
         var page = await grader.SignedInPageAsync(user, password);
 
-        await page.GotoAsync("/staff/assignments/browser-staff");
+        await page.GotoAsync("/staff/assignments/browser-staff/suite");
         await page.GetByLabel("…or edit it here").FillAsync(SuiteWithAnError);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Store suite" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Review changes" }).ClickAsync();
         var errors = page.GetByTestId("suite-errors");
         await Assertions.Expect(errors).ToContainTextAsync("The suite was not stored.");
         await Assertions.Expect(errors).ToContainTextAsync("browser-staff.yaml:6:");
         await BrowserFixture.ScreenshotAsync(page, "staff-1-suite-error");
 
         await page.GetByLabel("…or edit it here").FillAsync(FixedSuite);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Store suite" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Review changes" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save suite" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("Suite stored: 2 scenarios");
         await BrowserFixture.ScreenshotAsync(page, "staff-2-suite-stored");
 

@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Grader.Web.Pages.Staff.Assignments;
 
-/// <summary>One assignment for staff: its settings, its suite (validated whole, errors shown inline with
-/// their line numbers), and a dry run of a reference solution.</summary>
+/// <summary>One assignment for staff: its settings, a way to its suite editor, and a dry run of a
+/// reference solution.</summary>
 [Authorize(Policy = AuthSchemes.StaffPolicy)]
 public sealed class EditAssignmentModel(IGrainFactory grains) : PageModel
 {
@@ -17,7 +17,7 @@ public sealed class EditAssignmentModel(IGrainFactory grains) : PageModel
     [BindProperty]
     public AssignmentForm Form { get; set; } = new();
 
-    public string? SuiteText { get; private set; }
+    public int ScenarioCount { get; private set; }
 
     public string? ReferenceImage { get; private set; }
 
@@ -26,8 +26,6 @@ public sealed class EditAssignmentModel(IGrainFactory grains) : PageModel
     public string? DryRunError { get; private set; }
 
     public IReadOnlyList<string> SettingsErrors { get; private set; } = [];
-
-    public IReadOnlyList<string> SuiteErrors { get; private set; } = [];
 
     private IAssignmentGrain Grain => grains.GetGrain<IAssignmentGrain>(Id);
 
@@ -40,7 +38,7 @@ public sealed class EditAssignmentModel(IGrainFactory grains) : PageModel
         }
 
         Form = AssignmentForm.From(assignment);
-        SuiteText = await Grain.GetSuiteAsync();
+        ScenarioCount = assignment.Scenarios.Count;
         Notice = notice;
         return Page();
     }
@@ -48,7 +46,7 @@ public sealed class EditAssignmentModel(IGrainFactory grains) : PageModel
     public async Task<IActionResult> OnPostSettingsAsync(string id)
     {
         Id = id;
-        if (await Grain.GetAsync() is null)
+        if (await Grain.GetAsync() is not { } current)
         {
             return NotFound();
         }
@@ -59,46 +57,11 @@ public sealed class EditAssignmentModel(IGrainFactory grains) : PageModel
         if (update is not { Stored: true })
         {
             SettingsErrors = update?.Errors ?? errors;
-            SuiteText = await Grain.GetSuiteAsync();
+            ScenarioCount = current.Scenarios.Count;
             return Page();
         }
 
         return Redirect($"/staff/assignments/{id}?notice=Settings+saved.");
-    }
-
-    public async Task<IActionResult> OnPostSuiteAsync(string id, IFormFile? suiteFile, [FromForm] string? suiteText)
-    {
-        Id = id;
-        if (await Grain.GetAsync() is not { } current)
-        {
-            return NotFound();
-        }
-
-        Form = AssignmentForm.From(current);
-        var (text, fileName) = suiteFile is { Length: > 0 }
-            ? (await ReadAsync(suiteFile), Path.GetFileName(suiteFile.FileName))
-            : (suiteText, $"{id}.yaml");
-        SuiteText = text;
-        if (suiteFile is { Length: > SuiteLimits.MaxBytes })
-        {
-            SuiteErrors = [$"{fileName}: {SuiteLimits.TooLarge}; nothing was stored."];
-            return Page();
-        }
-
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            SuiteErrors = ["The suite is empty: upload a file or paste its text."];
-            return Page();
-        }
-
-        var update = await Grain.SetSuiteAsync(text, fileName, User.Username());
-        if (!update.Stored)
-        {
-            SuiteErrors = update.Errors;
-            return Page();
-        }
-
-        return Redirect($"/staff/assignments/{id}?notice={Uri.EscapeDataString($"Suite stored: {update.Scenarios} scenarios, {update.Points:0.##} points.")}");
     }
 
     public async Task<IActionResult> OnPostDryRunAsync(string id, [FromForm] string? referenceImage)
@@ -114,22 +77,11 @@ public sealed class EditAssignmentModel(IGrainFactory grains) : PageModel
         if (result.Task is not { } task)
         {
             Form = AssignmentForm.From(current);
-            SuiteText = await Grain.GetSuiteAsync();
+            ScenarioCount = current.Scenarios.Count;
             (ReferenceImage, DryRunError) = (referenceImage, result.Message);
             return Page();
         }
 
         return Redirect($"/tasks/{task.Id}");
-    }
-
-    private static async Task<string?> ReadAsync(IFormFile file)
-    {
-        if (file.Length > SuiteLimits.MaxBytes)
-        {
-            return null;
-        }
-
-        using var reader = new StreamReader(file.OpenReadStream());
-        return await reader.ReadToEndAsync();
     }
 }

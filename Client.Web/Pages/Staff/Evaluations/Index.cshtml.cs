@@ -23,16 +23,16 @@ public sealed class EvaluationsIndexModel(ReadModelQueries queries, IGrainFactor
 
     public async Task OnGetAsync(CancellationToken ct) => Assignments = await queries.AssignmentsAsync(ct);
 
-    public async Task<IActionResult> OnPostAsync([FromForm] string? assignmentId, IFormFile? classList, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync([FromForm] string? assignmentId, IFormFile? classListFile, CancellationToken ct)
     {
         AssignmentId = assignmentId;
-        if (string.IsNullOrWhiteSpace(assignmentId) || classList is null || classList.Length == 0 || classList.Length > MaxBytes)
+        if (string.IsNullOrWhiteSpace(assignmentId) || classListFile is null || classListFile.Length == 0 || classListFile.Length > MaxBytes)
         {
             Errors = [string.IsNullOrWhiteSpace(assignmentId) ? "Choose an assignment." : $"Choose a CSV file of at most {MaxBytes / 1024} KiB."];
         }
         else
         {
-            using var reader = new StreamReader(classList.OpenReadStream());
+            using var reader = new StreamReader(classListFile.OpenReadStream());
             var started = await EvaluationsApi.StartAsync(assignmentId, await reader.ReadToEndAsync(ct), User.Username(), grains);
             if (started.Id is { } id)
             {
