@@ -1,4 +1,5 @@
 using System.Globalization;
+using Grader.Bench.Clones;
 using Grader.Bench.Matcher;
 using Grader.Bench.Pipeline;
 using Grader.Bench.Scale;
@@ -9,6 +10,7 @@ using Grader.Bench.Queue;
 //   dotnet run -c Release --project bench/Grader.Bench -- pipeline [runs]   (needs infra/stack.sh up and infra/images/build.sh)
 //   dotnet run -c Release --project bench/Grader.Bench -- scale [tasks] [--kill-only]   (the same, plus a built Silo/bin/Release)
 //   dotnet run -c Release --project bench/Grader.Bench -- queue [burst] [clients]   (needs infra/stack.sh up)
+//   dotnet run -c Release --project bench/Grader.Bench -- clones [--quick]   (needs infra/stack.sh up and infra/images/build.sh)
 var command = args.FirstOrDefault() ?? "help";
 switch (command)
 {
@@ -23,6 +25,8 @@ switch (command)
         return await QueueBenchmark.RunAsync(
             args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,
             args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
+    case "clones":
+        return await ClonesBenchmark.RunAsync(quick: args.Contains("--quick"));
     default:
         Console.Error.WriteLine("""
             usage: Grader.Bench <benchmark> [options]
@@ -31,6 +35,7 @@ switch (command)
               scale [tasks] [--kill-only]           one host vs two hosts with separate engines, and a host killed mid-batch
                                                     (kill -> requeue, kill -> done, submit latency while the dead host is registered)
               queue [burst] [clients]               queue cost at 100 and 10,000 queued, position of the last, submit accept latency (real stack)
+              clones [--quick]                      isolated task on a 1 GB template (64 MB quick): claim to container start, warm pool vs cold clone
             """);
         return command is "help" or "--help" or "-h" ? 0 : 2;
 }
