@@ -86,7 +86,7 @@ public static partial class AssignmentValidator
             ? $"database '{database}' is the grader's own database (Database:Name); name the assignment's template or reference database"
         : ServerDatabases.Contains(database, StringComparer.Ordinal)
             ? $"database '{database}' belongs to the PostgreSQL server; name the assignment's template or reference database"
-        : Sandbox.SandboxNames.TryParse(database) is not null
+        : Sandbox.SandboxNames.TryParse(database) is not null || Sandbox.SandboxNames.IsPoolName(database)
             ? $"database '{database}' is a task's sandbox; name the assignment's template or reference database"
         : null;
 

@@ -1,5 +1,6 @@
 using Grader.Database;
 using Grader.Sandbox;
+using Grader.Sandbox.Clones;
 using Grader.Tasks;
 using Microsoft.Extensions.Logging;
 
@@ -11,6 +12,8 @@ namespace Grader.Runners;
 public sealed partial class HostSweeper(
     GradingServices services,
     GraderDataSource database,
+    IsolatedClones clones,
+    PooledClones pool,
     IGrainFactory grains,
     ILogger<HostSweeper> logger)
 {
@@ -20,8 +23,8 @@ public sealed partial class HostSweeper(
         """;
 
     /// <summary>Removes what carries the host's tag and belongs to no live attempt: containers on this
-    /// silo's engine (a host with its own engine finds none of another's), roles and databases. Dropping
-    /// the role ends the student app's logins at once.</summary>
+    /// silo's engine (a host with its own engine finds none of another's), roles and databases, and
+    /// pooled clones this silo's pool does not hold. Dropping the role ends the student app's logins at once.</summary>
     public async Task RemoveOrphansAsync(string host, Func<Guid, int, bool> isLive, CancellationToken ct)
     {
         var tag = SandboxNames.TagFor(host);
@@ -58,6 +61,23 @@ public sealed partial class HostSweeper(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogSweepFailed(logger, e, host, "database sandboxes");
+        }
+
+        try
+        {
+            // Pooled clones: this silo's pool holds its live ones; another host's are never held here.
+            foreach (var name in await clones.ListPooledAsync(tag, ct))
+            {
+                if (!pool.Holds(name))
+                {
+                    LogOrphanRemoved(logger, host, "pooled clone", name);
+                    await services.Database.DropAsync(name, ct);
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogSweepFailed(logger, e, host, "pooled clones");
         }
     }
 

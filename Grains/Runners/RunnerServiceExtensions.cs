@@ -1,6 +1,7 @@
 using Grader.Configuration;
 using Grader.Database;
 using Grader.Sandbox;
+using Grader.Sandbox.Clones;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,6 +31,7 @@ public static class RunnerServiceExtensions
         services.AddHttpClient<RegistryManifests>(RegistryManifests.HttpClientName)
             .ConfigureHttpClient(c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<DatabaseSandbox>();
+        services.AddClonePool(configuration);
         services.AddSingleton<CheckerRole>();
         services.AddSingleton<DatabaseGovernor>();
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseGovernor>());

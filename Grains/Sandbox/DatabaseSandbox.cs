@@ -2,11 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Grader.Assignments;
 using Grader.Database;
+using Grader.Sandbox.Clones;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Polly;
-using Polly.Retry;
 
 namespace Grader.Sandbox;
 
@@ -15,22 +14,10 @@ public sealed record DatabaseLogin(string Host, int Port, string Database, strin
 
 /// <summary>Makes and removes the per-attempt PostgreSQL sandbox. Every statement that names an object
 /// is built by PostgreSQL's own format() with %I and %L, so no name or password is ever spliced in by us.</summary>
-public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, CheckerRole checker, ILogger<DatabaseSandbox> logger)
+public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, CheckerRole checker, IsolatedClones clones, ILogger<DatabaseSandbox> logger)
 {
     private const string ReadonlyGroupPrefix = "grader_ro_";
     private readonly DatabaseOptions _options = options.Value;
-
-    // A template that someone is connected to cannot be cloned for a moment; that passes.
-    private static readonly ResiliencePipeline TemplateBusyRetry = new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<PostgresException>(e => e.SqlState == PostgresErrorCodes.ObjectInUse),
-            MaxRetryAttempts = 6,
-            BackoffType = DelayBackoffType.Exponential,
-            Delay = TimeSpan.FromMilliseconds(100),
-            UseJitter = true,
-        })
-        .Build();
 
     public async Task<DatabaseLogin?> CreateAsync(SandboxNames names, AssignmentDefinition assignment, CancellationToken ct)
     {
@@ -51,76 +38,36 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, C
         await admin.OpenAsync(ct);
         var limit = _options.SandboxConnectionLimit.ToString(CultureInfo.InvariantCulture);
         string database;
+        var origin = "reference";
         if (assignment.DatabaseMode == DatabaseMode.Readonly)
         {
             var group = await EnsureReadonlyGroupAsync(source, schemas, checkerRole, ct);
             await ExecAsync(admin, "CREATE ROLE %I LOGIN PASSWORD %L NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION INHERIT CONNECTION LIMIT " +
                 limit + " VALID UNTIL %L IN ROLE %I", ct, role, password, validUntil, group);
+            await ApplyRoleSettingsAsync(admin, role, _options, ct);
             database = source;
         }
         else
         {
-            await ExecAsync(admin, "CREATE ROLE %I LOGIN PASSWORD %L NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION CONNECTION LIMIT " +
-                limit + " VALID UNTIL %L", ct, role, password, validUntil);
+            // The role and its database come ready from the pool or are made now, in the same state
+            // either way; only the login is the attempt's own.
             database = role;
-            await CreateIsolatedAsync(admin, source, database, role, checkerRole, schemas, ct);
+            var pooled = await clones.CreateForAttemptAsync(admin, assignment.Id, source, schemas, names, checkerRole, ct);
+            await ExecAsync(admin, "ALTER ROLE %I LOGIN PASSWORD %L VALID UNTIL %L", ct, role, password, validUntil);
+            origin = pooled ? "pooled clone" : "fresh clone";
         }
 
-        // temp_file_limit is a superuser-only setting, so the role cannot raise it. statement_timeout and
-        // the idle timeout it can, which is why the governor enforces them as well.
-        await ExecAsync(admin, "ALTER ROLE %I SET statement_timeout = %L", ct, role, Milliseconds(_options.SandboxStatementTimeout));
-        await ExecAsync(admin, "ALTER ROLE %I SET idle_in_transaction_session_timeout = %L", ct, role, Milliseconds(_options.SandboxIdleInTransactionTimeout));
-        await ExecAsync(admin, "ALTER ROLE %I SET temp_file_limit = %L", ct, role, $"{_options.SandboxTempFileLimitMb}MB");
-        LogSandboxCreated(logger, names.TaskId, names.Attempt, assignment.DatabaseMode, database);
+        LogSandboxCreated(logger, names.TaskId, names.Attempt, assignment.DatabaseMode, database, origin);
         return new DatabaseLogin(_options.StudentHost ?? _options.Host, _options.Port, database, role, password);
     }
 
-    /// <summary>The clone belongs to the grader's login, not the student's: a database owner could CREATE
-    /// schemas and ALTER DATABASE … SET search_path, and so decide what the SQL checks resolve names to.
-    /// The student owns the cloned relations of the assignment's schemas instead and may CREATE in those
-    /// schemas, so its own DDL (ALTER TABLE, new tables, indexes, migrations) works there as before.</summary>
-    private async Task CreateIsolatedAsync(NpgsqlConnection admin, string template, string database, string role, string checkerRole,
-        IReadOnlyList<string> schemas, CancellationToken ct)
+    /// <summary>temp_file_limit is a superuser-only setting, so the role cannot raise it. statement_timeout
+    /// and the idle timeout it can, which is why the governor enforces them as well.</summary>
+    internal static async Task ApplyRoleSettingsAsync(NpgsqlConnection admin, string role, DatabaseOptions options, CancellationToken ct)
     {
-        await TemplateBusyRetry.ExecuteAsync(async token => await ExecAsync(admin, "CREATE DATABASE %I TEMPLATE %I", token, database, template), ct);
-        await ExecAsync(admin, "REVOKE ALL ON DATABASE %I FROM PUBLIC", ct, database);
-        await ExecAsync(admin, "GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I", ct, database, role);
-        await ExecAsync(admin, "GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I", ct, database, checkerRole);
-        await using var clone = new NpgsqlConnection(_options.ConnectionString(database));
-        await clone.OpenAsync(ct);
-        var owners = new List<string>();
-        // Sequences that belong to a column (serial, identity) change owner with their table.
-        await using (var relations = new NpgsqlCommand("""
-            SELECT format('ALTER %s %I.%I OWNER TO %I',
-                          CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
-                                         WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, n.nspname, c.relname, @role)
-            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = ANY(@schemas) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
-              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                              AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
-            """, clone))
-        {
-            relations.Parameters.AddWithValue("role", role);
-            relations.Parameters.AddWithValue("schemas", schemas.ToArray());
-            await using var reader = await relations.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                owners.Add(reader.GetString(0));
-            }
-        }
-
-        foreach (var statement in owners)
-        {
-            await using var command = new NpgsqlCommand(statement, clone);
-            await command.ExecuteNonQueryAsync(ct);
-        }
-
-        foreach (var schema in schemas)
-        {
-            await ExecAsync(clone, "GRANT USAGE, CREATE ON SCHEMA %I TO %I", ct, schema, role);
-            await ExecAsync(clone, "GRANT ALL ON ALL TABLES IN SCHEMA %I TO %I", ct, schema, role);
-            await ExecAsync(clone, "GRANT ALL ON ALL SEQUENCES IN SCHEMA %I TO %I", ct, schema, role);
-        }
+        await ExecAsync(admin, "ALTER ROLE %I SET statement_timeout = %L", ct, role, Milliseconds(options.SandboxStatementTimeout));
+        await ExecAsync(admin, "ALTER ROLE %I SET idle_in_transaction_session_timeout = %L", ct, role, Milliseconds(options.SandboxIdleInTransactionTimeout));
+        await ExecAsync(admin, "ALTER ROLE %I SET temp_file_limit = %L", ct, role, $"{options.SandboxTempFileLimitMb}MB");
     }
 
     /// <summary>Takes PUBLIC's CONNECT and TEMPORARY from an assignment's template or reference database,
@@ -262,6 +209,6 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, C
     [LoggerMessage(Level = LogLevel.Information, Message = "Took CONNECT and TEMPORARY on assignment database {Database} from PUBLIC")]
     private static partial void LogSourceProtected(ILogger logger, string database);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database sandbox for task {TaskId} attempt {Attempt}: {Mode} on {Database}")]
-    private static partial void LogSandboxCreated(ILogger logger, Guid taskId, int attempt, DatabaseMode mode, string database);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database sandbox for task {TaskId} attempt {Attempt}: {Mode} on {Database} ({Origin})")]
+    private static partial void LogSandboxCreated(ILogger logger, Guid taskId, int attempt, DatabaseMode mode, string database, string origin);
 }

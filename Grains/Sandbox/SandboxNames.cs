@@ -21,6 +21,17 @@ public sealed record SandboxNames(string HostTag, Guid TaskId, int Attempt)
 
     public static SandboxNames For(string host, Guid taskId, int attempt) => new(TagFor(host), taskId, attempt);
 
+    /// <summary>What every pooled clone of a host starts with (database and its prepared role share the
+    /// name). Not under <c>grader_&lt;tag&gt;_</c>, so a clone waiting in the pool is never taken for an
+    /// attempt's leftover; the sweepers list these separately and keep only what the live pool holds.</summary>
+    public static string PoolPrefixFor(string hostTag) => $"{Prefix}pool_{hostTag}_";
+
+    public static string NewPoolName(string hostTag) =>
+        PoolPrefixFor(hostTag) + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    /// <summary>Whether a name is some host's pooled clone.</summary>
+    public static bool IsPoolName(string name) => name.StartsWith($"{Prefix}pool_", StringComparison.Ordinal);
+
     /// <summary>Reads a name back, so the reconciler can ask whether its attempt is still alive.</summary>
     public static SandboxNames? TryParse(string name)
     {

@@ -27,6 +27,7 @@ public static class GraderTelemetry
     private static readonly Histogram<double> PhaseDuration = Meter.CreateHistogram<double>("grader.job.phase.duration", "s", "Duration of each phase of a grading job.");
     private static readonly UpDownCounter<long> SlotsUsed = Meter.CreateUpDownCounter<long>("grader.runner.slots.used", description: "Runner slots in use, per host.");
     private static readonly Counter<long> PullBytes = Meter.CreateCounter<long>("grader.pull.bytes", "By", "Bytes of image layers downloaded.");
+    private static readonly Counter<long> CloneClaims = Meter.CreateCounter<long>("grader.clone_pool.claims", description: "Isolated-database claims, by whether a pooled clone was taken.");
     private static readonly Counter<long> SignInFailures = Meter.CreateCounter<long>("grader.signin.failures", description: "Refused sign-ins, by reason.");
 
     public static void TaskSubmitted()
@@ -68,6 +69,9 @@ public static class GraderTelemetry
             PullBytes.Add(bytes);
         }
     }
+
+    public static void CloneClaimed(string host, bool fromPool) =>
+        CloneClaims.Add(1, new KeyValuePair<string, object?>("host", host), new KeyValuePair<string, object?>("result", fromPool ? "hit" : "miss"));
 
     public static void SignInFailed(string reason) => SignInFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

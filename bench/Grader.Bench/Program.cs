@@ -1,4 +1,5 @@
 using System.Globalization;
+using Grader.Bench.Clones;
 using Grader.Bench.Matcher;
 using Grader.Bench.Pipeline;
 using Grader.Bench.Report;
@@ -11,6 +12,7 @@ using Grader.Bench.Queue;
 //   dotnet run -c Release --project bench/Grader.Bench -- scale [tasks] [--kill-only]   (the same, plus a built Silo/bin/Release)
 //   dotnet run -c Release --project bench/Grader.Bench -- queue [burst] [clients]   (needs infra/stack.sh up)
 //   dotnet run -c Release --project bench/Grader.Bench -- all [--quick]   every measure; writes bench/results/latest.md and latest.json
+//   dotnet run -c Release --project bench/Grader.Bench -- clones [--quick]   (needs infra/stack.sh up and infra/images/build.sh)
 var command = args.FirstOrDefault() ?? "help";
 switch (command)
 {
@@ -28,6 +30,8 @@ switch (command)
     case "all":
         return await AllCommand.RunAsync(quick: args.Contains("--quick"),
             only: args.SkipWhile(a => a != "--only").Skip(1).Take(1).SelectMany(a => a.Split(',')).ToList());
+    case "clones":
+        return await ClonesBenchmark.RunAsync(quick: args.Contains("--quick"));
     default:
         Console.Error.WriteLine("""
             usage: Grader.Bench <benchmark> [options]
@@ -37,6 +41,7 @@ switch (command)
                                                     (kill -> requeue, kill -> done, submit latency while the dead host is registered)
               queue [burst] [clients]               queue cost at 100 and 10,000 queued, position of the last, submit accept latency (real stack)
               all [--quick] [--only a,b]            every measure (or the named ones), each goal met or missed: bench/results/latest.md and latest.json
+              clones [--quick]                      isolated task on a 1 GB template (64 MB quick): claim to container start, warm pool vs cold clone
             """);
         return command is "help" or "--help" or "-h" ? 0 : 2;
 }

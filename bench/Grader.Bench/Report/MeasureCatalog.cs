@@ -1,4 +1,5 @@
 using Grader.Bench.Burst;
+using Grader.Bench.Clones;
 using Grader.Bench.Matcher;
 using Grader.Bench.Pipeline;
 using Grader.Bench.Queue;
@@ -16,8 +17,7 @@ internal static class MeasureCatalog
         new("queue", QueueBenchmark.GoalsAsync),
         new("pipeline", PipelineBenchmark.GoalsAsync),
         new("burst", BurstBenchmark.GoalsAsync),
-        // The lead adds, when merging: new("scale", Scale.ScaleOutBenchmark.GoalsAsync),
-        // new("clones", Clones.CloneBenchmark.GoalsAsync), and the rules slice's new("judging", ...).
+        new("clones", ClonesBenchmark.GoalsAsync),
     ];
 }
 
