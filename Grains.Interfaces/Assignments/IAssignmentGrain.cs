@@ -23,6 +23,11 @@ public interface IAssignmentGrain : IGrainWithStringKey
     [Alias("SetSuite")]
     Task<SuiteUpdate> SetSuiteAsync(string text, string fileName, string changedBy = "system");
 
+    /// <summary>The same checks as <see cref="SetSuiteAsync"/>, storing nothing: Stored is always false,
+    /// and no errors means the suite would be accepted (with the scenarios and points it reports).</summary>
+    [Alias("ValidateSuite")]
+    Task<SuiteUpdate> ValidateSuiteAsync(string text, string fileName);
+
     /// <summary>Who changed the assignment and when, oldest first (the most recent ones are kept).</summary>
     [Alias("GetChanges")]
     Task<IReadOnlyList<AssignmentChangeRecord>> GetChangesAsync();

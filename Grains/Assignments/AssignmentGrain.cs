@@ -60,16 +60,38 @@ public sealed partial class AssignmentGrain(
 
     public async Task<SuiteUpdate> SetSuiteAsync(string text, string fileName, string changedBy = "system")
     {
+        var (updated, rejected) = Check(text, fileName);
+        if (updated is null)
+        {
+            return rejected!;
+        }
+
+        await StoreAsync(updated, text, changedBy, $"suite: {fileName}");
+        var points = updated.Scenarios.Sum(s => s.Points);
+        LogSuiteStored(logger, updated.Id, fileName, updated.Scenarios.Count, points);
+        return new SuiteUpdate(true, new List<string>(), updated.Scenarios.Count, points);
+    }
+
+    public Task<SuiteUpdate> ValidateSuiteAsync(string text, string fileName)
+    {
+        var (updated, rejected) = Check(text, fileName);
+        return Task.FromResult(updated is null ? rejected! : new SuiteUpdate(false, new List<string>(), updated.Scenarios.Count, updated.Scenarios.Sum(s => s.Points)));
+    }
+
+    /// <summary>The one check both storing and validating a suite make: the definition with the suite's
+    /// scenarios, or why it cannot be stored.</summary>
+    private (AssignmentDefinition? Updated, SuiteUpdate? Rejected) Check(string text, string fileName)
+    {
         if (state.State.Definition is not { } definition)
         {
-            return Rejected($"assignment '{this.GetPrimaryKeyString()}' does not exist; create it before its suite");
+            return (null, Rejected($"assignment '{this.GetPrimaryKeyString()}' does not exist; create it before its suite"));
         }
 
         var suite = SuiteParser.Parse(text, fileName);
         if (!suite.IsValid)
         {
             LogSuiteRejected(logger, definition.Id, fileName, suite.Errors.Count);
-            return Rejected(suite.Errors.Select(e => e.ToString()).ToArray());
+            return (null, Rejected(suite.Errors.Select(e => e.ToString()).ToArray()));
         }
 
         // The suite may be fine on its own and still not fit the assignment (SQL checks without a database).
@@ -78,13 +100,10 @@ public sealed partial class AssignmentGrain(
         if (errors.Count > 0)
         {
             LogSuiteRejected(logger, definition.Id, fileName, errors.Count);
-            return Rejected(errors.Select(e => $"{fileName}: {e}").ToArray());
+            return (null, Rejected(errors.Select(e => $"{fileName}: {e}").ToArray()));
         }
 
-        await StoreAsync(updated, text, changedBy, $"suite: {fileName}");
-        var points = updated.Scenarios.Sum(s => s.Points);
-        LogSuiteStored(logger, definition.Id, fileName, updated.Scenarios.Count, points);
-        return new SuiteUpdate(true, new List<string>(), updated.Scenarios.Count, points);
+        return (updated, null);
     }
 
     public Task<IReadOnlyList<AssignmentChangeRecord>> GetChangesAsync() => Task.FromResult<IReadOnlyList<AssignmentChangeRecord>>(state.State.Changes.ToList());
