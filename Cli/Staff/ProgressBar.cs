@@ -18,8 +18,8 @@ public static class ProgressBar
     }
 
     /// <summary>Cells per part (done, failed, running, queued) adding up to the width: each part gets its
-    /// floor, and the cells left go first to parts that are not zero but got none, then to the largest
-    /// remainders (one pass is enough: fewer cells are left than parts with a remainder).</summary>
+    /// floor but at least one cell if it is not zero (so one running task among a thousand still shows);
+    /// the largest part gives back what that overdraws, and the largest remainders get what is left.</summary>
     private static int[] Cells(EvaluationCounts counts, int width)
     {
         int[] parts = [counts.Done, counts.Failed, counts.Running, counts.Queued];
@@ -29,15 +29,16 @@ public static class ProgressBar
             return [0, 0, 0, width];
         }
 
-        var cells = parts.Select(p => p * width / total).ToArray();
-        var order = Enumerable.Range(0, parts.Length).Where(i => parts[i] > 0)
-            .OrderBy(i => cells[i] == 0 ? 0 : 1).ThenByDescending(i => parts[i] * width % total);
-        foreach (var i in order)
+        var cells = parts.Select(p => p == 0 ? 0 : Math.Max(1, p * width / total)).ToArray();
+        while (cells.Sum() > width && cells.Max() > 1)
         {
-            if (cells.Sum() < width)
-            {
-                cells[i]++;
-            }
+            cells[Array.IndexOf(cells, cells.Max())]--;
+        }
+
+        var byRemainder = Enumerable.Range(0, parts.Length).Where(i => parts[i] > 0).OrderByDescending(i => parts[i] * width % total).ToList();
+        for (var k = 0; cells.Sum() < width; k++)
+        {
+            cells[byRemainder[k % byRemainder.Count]]++;
         }
 
         return cells;
