@@ -13,6 +13,8 @@ public static class HostsCommand
         var list = new Command("list", "Every host: state, slots in use, and hosts that do not answer.");
         list.SetApiAction(async (_, api, ct) =>
         {
+            // The status is public, so a wrong token would pass unnoticed: ask who the token is first.
+            await api.GetJsonAsync("api/auth/me", ct);
             var status = await api.GetJsonAsync("api/status", ct);
             Console.WriteLine($"{"HOST",-32} {"STATE",-10} SLOTS");
             foreach (var runner in status.GetProperty("runners").EnumerateArray())
