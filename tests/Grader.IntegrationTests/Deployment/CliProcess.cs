@@ -11,7 +11,9 @@ public sealed class CliProcess(string configPath)
         public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Errors}";
     }
 
-    public async Task<Result> RunAsync(string[] args, string? input = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="interruptWhen">Sends SIGINT (Ctrl-C) once, when a line on stderr matches.</param>
+    public async Task<Result> RunAsync(string[] args, string? input = null, IReadOnlyDictionary<string, string>? environment = null,
+        Func<string, bool>? interruptWhen = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -46,7 +48,7 @@ public sealed class CliProcess(string configPath)
 
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
+        var errors = ReadErrorsAsync(process, interruptWhen);
         using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         try
         {
@@ -59,5 +61,21 @@ public sealed class CliProcess(string configPath)
         }
 
         return new Result(process.ExitCode, await output, await errors);
+    }
+
+    private static async Task<string> ReadErrorsAsync(Process process, Func<string, bool>? interruptWhen)
+    {
+        var text = new System.Text.StringBuilder();
+        while (await process.StandardError.ReadLineAsync() is { } line)
+        {
+            text.AppendLine(line);
+            if (interruptWhen is not null && interruptWhen(line))
+            {
+                interruptWhen = null;
+                Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            }
+        }
+
+        return text.ToString();
     }
 }

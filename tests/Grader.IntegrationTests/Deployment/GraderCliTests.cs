@@ -96,6 +96,29 @@ public sealed class GraderCliTests(PublishedFixture grader) : IDisposable
         Assert.False(File.Exists(Path.Combine(_folder, "logout.json")));
     }
 
+    [Fact]
+    public async Task CtrlCDuringAnEvaluationWithoutATerminalCancelsItOnTheServer()
+    {
+        var cli = new CliProcess(Path.Combine(_folder, "interrupt.json"));
+        var assignment = $"published-cli-cancel-{LocalStack.RunId}";
+        await DemoAssignment.StoreAsync(grader.Grains, assignment);
+        var (staff, password) = await grader.AccountAsync($"cli-cancel-{LocalStack.RunId}", UserRole.Staff);
+        Assert.Equal(0, (await cli.RunAsync(["login", "--url", grader.BaseUrl, "--username", staff], input: password + "\n")).ExitCode);
+        // An app that never listens keeps its task in the probe for its whole start-up timeout.
+        var csv = WriteFile("hanging.csv", $"user,image\nhang1,{grader.Image("never-listen")}\nhang2,{grader.Image("never-listen")}\n");
+
+        var run = await cli.RunAsync(["evaluate", assignment, csv, "--wait"], interruptWhen: line => line.StartsWith('['));
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("Cancelling", run.Errors, StringComparison.Ordinal);
+        Assert.Contains("done 0 · running 0 · queued 0 · failed 2", run.Errors, StringComparison.Ordinal);
+        var id = Guid.Parse(System.Text.RegularExpressions.Regex.Match(run.Output, @"Evaluation ([0-9a-f-]{36})").Groups[1].Value);
+        foreach (var entry in (await grader.Grains.GetGrain<Grader.Evaluations.IEvaluationGrain>(id).GetAsync())!.Entries)
+        {
+            Assert.Equal(GradingStatus.Cancelled, (await grader.Transitions.WaitForAsync(entry.TaskId, v => v.Status.IsTerminal(), TimeSpan.FromMinutes(1))).Status);
+        }
+    }
+
     /// <summary>The first-admin path: <c>grader admin create</c> runs the web tier's create-admin in the
     /// published folder, with the database settings the server itself was given; a second run is refused.</summary>
     private async Task<(string Username, string Password)> CreateAdminAsync(CliProcess cli)
