@@ -22,6 +22,7 @@ public static class SuitesApi
     {
         // Suites hold private scenarios: staff only. The schema is public, for editors.
         app.MapPut("/api/assignments/{id}/suite", PutAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
+        app.MapPost("/api/assignments/{id}/suite/validate", ValidateAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
         app.MapGet("/api/assignments/{id}/suite", GetAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
         app.MapGet("/api/assignments/{id}/suite/public", GetPublicAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
         app.MapPost("/api/suite-import/reference", ImportReferenceAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
@@ -49,6 +50,30 @@ public static class SuitesApi
         return update.Stored
             ? TypedResults.Ok(new SuiteSummary(id, update.Scenarios, update.Points))
             : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["suite"] = update.Errors.ToArray() }, title: "The suite was not stored.");
+    }
+
+    /// <summary>The checks of <see cref="PutAsync"/> without storing anything, so a script (or
+    /// <c>grader suite validate</c>) can show every error before anyone uploads.</summary>
+    /// <param name="file">The name errors are reported under, e.g. hw1.yaml.</param>
+    public static async Task<Results<Ok<SuiteSummary>, NotFound, ValidationProblem>> ValidateAsync(string id, HttpRequest request, IGrainFactory grains,
+        string? file = null)
+    {
+        var text = await ReadTextAsync(request);
+        if (text is null)
+        {
+            return Problem("suite", SuiteLimits.TooLarge);
+        }
+
+        var grain = grains.GetGrain<IAssignmentGrain>(id);
+        if (await grain.GetAsync() is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var check = await grain.ValidateSuiteAsync(text, string.IsNullOrWhiteSpace(file) ? $"{id}.yaml" : file);
+        return check.Errors.Count == 0
+            ? TypedResults.Ok(new SuiteSummary(id, check.Scenarios, check.Points))
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["suite"] = check.Errors.ToArray() }, title: "The suite is not valid.");
     }
 
     public static async Task<Results<ContentHttpResult, NotFound>> GetAsync(string id, IGrainFactory grains) =>

@@ -25,6 +25,7 @@ public static class ApiDocumentation
         ["GET /api/assignments/{id}/changes"] = "Who changed the assignment's settings or suite, and when (staff).",
         ["GET /api/assignments/{id}/suite"] = "The assignment's whole scenario suite as YAML (staff).",
         ["PUT /api/assignments/{id}/suite"] = "Replace the assignment's suite with an uploaded YAML or JSON file; every error is listed (staff).",
+        ["POST /api/assignments/{id}/suite/validate"] = "Check a suite file against the assignment as an upload would, storing nothing; every error is listed (staff).",
         ["GET /api/assignments/{id}/suite/public"] = "The public part of the suite, for students to run with `grader test` (staff).",
         ["GET /api/assignments/{id}/grades.csv"] = "Grades per student as CSV, from the submission the assignment's grade rule picks (staff).",
         ["GET /api/assignments/{id}/gradebook"] = "The gradebook: per student, the picked task and its points per scenario (staff).",

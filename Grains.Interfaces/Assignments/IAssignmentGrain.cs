@@ -23,10 +23,10 @@ public interface IAssignmentGrain : IGrainWithStringKey
     [Alias("SetSuite")]
     Task<SuiteUpdate> SetSuiteAsync(string text, string fileName, string changedBy = "system");
 
-    /// <summary>Checks a suite file exactly as <see cref="SetSuiteAsync"/> would, and stores nothing:
-    /// Stored is false, and the errors (none when it would be stored) come as file:line:column: message.</summary>
-    [Alias("CheckSuite")]
-    Task<SuiteUpdate> CheckSuiteAsync(string text, string fileName);
+    /// <summary>The same checks as <see cref="SetSuiteAsync"/>, storing nothing: Stored is always false,
+    /// and no errors means the suite would be accepted (with the scenarios and points it reports).</summary>
+    [Alias("ValidateSuite")]
+    Task<SuiteUpdate> ValidateSuiteAsync(string text, string fileName);
 
     /// <summary>Who changed the assignment and when, oldest first (the most recent ones are kept).</summary>
     [Alias("GetChanges")]

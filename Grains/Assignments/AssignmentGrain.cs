@@ -58,7 +58,7 @@ public sealed partial class AssignmentGrain(
         return new AssignmentUpdate(true, [], updated);
     }
 
-    public Task<SuiteUpdate> CheckSuiteAsync(string text, string fileName)
+    public Task<SuiteUpdate> ValidateSuiteAsync(string text, string fileName)
     {
         var (_, update) = Check(text, fileName);
         return Task.FromResult(update);

@@ -120,7 +120,7 @@ public sealed class SuiteEditorModel(IGrainFactory grains) : PageModel
             return Refuse(null, $"{fileName}: {SuiteLimits.TooLarge}; nothing was stored.");
         }
 
-        var check = await Grain.CheckSuiteAsync(text, fileName);
+        var check = await Grain.ValidateSuiteAsync(text, fileName);
         if (check.Errors.Count > 0)
         {
             SuiteText = text;
