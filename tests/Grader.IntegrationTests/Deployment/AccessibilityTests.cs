@@ -42,6 +42,8 @@ public sealed class AccessibilityTests(PublishedFixture grader)
         new("staff-tasks", "/tasks", Who.Staff),
         new("staff-task", "/tasks/{task}", Who.Staff),
         new("staff-evaluations", "/staff/evaluations", Who.Staff),
+        new("staff-evaluations-past", "/staff/evaluations/past", Who.Staff),
+        new("staff-charts", "/staff/charts", Who.Staff, Shots: false),
         new("staff-queries", "/staff/queries", Who.Staff, Shots: false),
         new("staff-query-result", "/staff/queries/submissions-per-hour", Who.Staff),
         new("staff-hosts", "/staff/hosts", Who.Staff),
