@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Grader.Assignments;
+using Grader.Silo.Hosting;
 using Grader.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +25,15 @@ internal static class ScaleOutBenchmark
     // Submissions timed before the kill and after the death is declared; while the dead host is still
     // registered, as many as fit in that window.
     private const int ProbeSubmits = 20;
+
+    /// <summary>Where the silos' output and the benchmark's own timeline go, one directory per run.</summary>
+    private static readonly string LogDirectory = Directory.CreateDirectory(
+        Path.Combine(Path.GetTempPath(), "grader-bench-scale-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture))).FullName;
+
+    private static readonly TextWriter Timeline = TextWriter.Synchronized(new StreamWriter(Path.Combine(LogDirectory, "bench.log")) { AutoFlush = true });
+
+    private static void Note(string what) =>
+        Timeline.WriteLine($"{DateTime.UtcNow.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} {what}");
 
     public static async Task<int> RunAsync(int batch, bool killOnly = false)
     {
@@ -104,6 +114,7 @@ internal static class ScaleOutBenchmark
             var before = await ProbeSubmitsAsync(grains, env, () => false, ProbeSubmits);
             var killedAt = DateTimeOffset.UtcNow;
             victim.Process.Kill(entireProcessTree: true);
+            Note($"killed {victim.Name}");
             // Each look is bounded: a call that went to the dead silo would otherwise wait out the response
             // timeout and make the death look later than membership declared it.
             var declared = WaitAsync(async () => !(await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(true).WaitAsync(TimeSpan.FromSeconds(1)))
@@ -111,6 +122,7 @@ internal static class ScaleOutBenchmark
                 .ContinueWith(t => t.IsCompletedSuccessfully ? DateTimeOffset.UtcNow : throw t.Exception!, TaskScheduler.Default);
             var whileDead = await ProbeSubmitsAsync(grains, env, () => declared.IsCompleted, 1000);
             var deadAfter = (await declared - killedAt).TotalSeconds;
+            Note($"{victim.Name} declared dead after {deadAfter:0.0} s");
             var after = await ProbeSubmitsAsync(grains, env, () => false, ProbeSubmits);
             var done = await WaitDoneAsync(grains, ids);
             var lost = done.Where(v => v.Phases.Any(p => p.Phase == "claimed" && p.Detail == victim.Name)).ToList();
@@ -152,10 +164,20 @@ internal static class ScaleOutBenchmark
             await WaitAsync(async () =>
             {
                 tries++;
-                await task.SubmitAsync(spec);
+                try
+                {
+                    await task.SubmitAsync(spec);
+                }
+                catch (Exception e)
+                {
+                    Note($"submit {task.GetPrimaryKey()} try {tries} failed after {clock.Elapsed.TotalMilliseconds:0} ms: {e.GetType().Name}: {e.Message}");
+                    throw;
+                }
+
                 return true;
             }, TimeSpan.FromMinutes(1));
             millis.Add(clock.Elapsed.TotalMilliseconds);
+            Note($"submit {task.GetPrimaryKey()} accepted in {clock.Elapsed.TotalMilliseconds:0} ms after {tries} tries");
             retried += tries > 1 ? 1 : 0;
             await WaitAsync(async () => await task.CancelAsync("bench") is not null, TimeSpan.FromMinutes(1));
         }
@@ -251,7 +273,11 @@ internal static class ScaleOutBenchmark
             // The benchmark's images come from the stack's own registry, which must pass the allow-list.
             ["Images__AllowedRegistries__0"] = env["GRADER_REGISTRY"],
             ["Tasks__WatchdogPeriod"] = "00:00:05",
-            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Default"] = "Information",
+            ["Logging__LogLevel__Orleans"] = "Information",
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+            ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
         };
         foreach (var key in new[] { "Redis__Configuration", "Database__Host", "Database__Port", "Database__Username", "Database__Password", "Database__StudentHost", "Docker__Endpoint", "Docker__StudentNetwork" })
         {
@@ -273,8 +299,11 @@ internal static class ScaleOutBenchmark
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[{name}] {e.Data}"); };
+        // Kept for the post-mortem of a slow figure: the silo's own account of the same seconds.
+        var log = TextWriter.Synchronized(new StreamWriter(Path.Combine(LogDirectory, $"{name}.log")) { AutoFlush = true });
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.WriteLine(e.Data); };
+        process.Exited += (_, _) => log.Flush();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
@@ -290,6 +319,8 @@ internal static class ScaleOutBenchmark
             {
                 c.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster, cluster));
                 c.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(env["Redis__Configuration"]));
+                // As the web tier's client in cluster mode (AddGraderClient).
+                c.FailCallsOnGatewayLoss();
             });
             var host = builder.Build();
             try
