@@ -12,10 +12,34 @@ public sealed class EngineWatch : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private volatile bool _interrupted;
 
-    public EngineWatch(IDockerClient engine) => _ = WatchAsync(engine);
+    private readonly IDockerClient _engine;
 
-    /// <summary>The engine stopped, or could not be watched, while the attempt ran.</summary>
-    public bool Interrupted => _interrupted;
+    public EngineWatch(IDockerClient engine)
+    {
+        _engine = engine;
+        _ = WatchAsync(engine);
+    }
+
+    /// <summary>The engine stopped, or could not be watched, while the attempt ran. A stream that broke a
+    /// moment ago may not have been noticed yet, so an engine that does not answer now counts too.</summary>
+    public async Task<bool> InterruptedAsync()
+    {
+        if (_interrupted)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await _engine.System.PingAsync(timeout.Token);
+            return _interrupted;
+        }
+        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException or OperationCanceledException or System.Net.Sockets.SocketException)
+        {
+            return true;
+        }
+    }
 
     private async Task WatchAsync(IDockerClient engine)
     {

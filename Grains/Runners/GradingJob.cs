@@ -136,7 +136,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
 
         report = watch.Annotate(report);
         // Our database or engine restarting under the app is our fault, never the student's: such an attempt is rerun.
-        EngineInterrupted = engine.Interrupted;
+        EngineInterrupted = await engine.InterruptedAsync();
         report = await services.Faults.ReviewAsync(report, databaseStartedAt, assignment.DatabaseMode != DatabaseMode.None, EngineInterrupted);
         try
         {
