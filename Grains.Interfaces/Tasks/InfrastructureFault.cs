@@ -14,4 +14,6 @@ public enum InfrastructureFault
     HostLost,
     /// <summary>The grading host shut down during the attempt.</summary>
     HostStopping,
+    /// <summary>The host's container engine stopped or restarted under the attempt, killing the app.</summary>
+    EngineRestarted,
 }

@@ -15,7 +15,7 @@ public static class LeasedClaim
         try
         {
             faults?.ThrowIfFailing(lease.Entry.TaskId);
-            work = await grains.GetGrain<ITaskGrain>(lease.Entry.TaskId).ClaimAsync(host);
+            work = await ClaimOnceMoreIfLostAsync(grains.GetGrain<ITaskGrain>(lease.Entry.TaskId), host);
         }
         catch (Exception)
         {
@@ -27,6 +27,22 @@ public static class LeasedClaim
         // A lost confirm is harmless: the lease lapses, and the next claim of the entry finds nothing to do.
         await TryAsync(queue.ConfirmAsync(lease.Id));
         return work;
+    }
+
+    /// <summary>A claim whose answer was lost may have been stored: asked again at once, the task hands the
+    /// same attempt back (<see cref="TaskLifecycle.IsUnstartedClaimBy"/>), so it does not wait for its
+    /// watchdog. A second failure is the caller's (the task's silo is gone; the lease goes back).</summary>
+    private static async Task<TaskAssignment?> ClaimOnceMoreIfLostAsync(ITaskGrain task, string host)
+    {
+        try
+        {
+            return await task.ClaimAsync(host);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansMessageRejectionException)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+            return await task.ClaimAsync(host);
+        }
     }
 
     private static async Task<bool> TryAsync(Task<bool> call)

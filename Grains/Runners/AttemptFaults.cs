@@ -8,8 +8,8 @@ using Npgsql;
 namespace Grader.Runners;
 
 /// <summary>Decides when an attempt failed because of us, so it is rerun and never scored: our PostgreSQL
-/// restarted or refused connections, or the container engine did. The student's own errors (a crash, a
-/// wrong answer) are not decided here.</summary>
+/// restarted or refused connections, or the container engine stopped, restarted or failed. The student's
+/// own errors (a crash, a wrong answer) are not decided here.</summary>
 public sealed class AttemptFaults(GraderDataSource database)
 {
     /// <summary>Which part of ours an exception escaping the attempt points at.</summary>
@@ -43,10 +43,12 @@ public sealed class AttemptFaults(GraderDataSource database)
         return null;
     }
 
-    /// <summary>The report as it stands, or, if the database server restarted or vanished while a
-    /// database-backed app was judged, a report that the attempt is ours to rerun.</summary>
-    public async Task<AttemptReport> ReviewAsync(AttemptReport report, DateTime? startedBefore, bool usesDatabase)
+    /// <summary>The report as it stands, or, if the engine stopped under the attempt (see <see cref="EngineWatch"/>)
+    /// or the database server restarted or vanished while a database-backed app was judged, a report that
+    /// the attempt is ours to rerun.</summary>
+    public async Task<AttemptReport> ReviewAsync(AttemptReport report, DateTime? startedBefore, bool usesDatabase, bool engineInterrupted)
     {
+        report = EngineReview(report, engineInterrupted);
         if (!usesDatabase || report.End is AttemptEnd.InfrastructureError or AttemptEnd.Cancelled or AttemptEnd.ImageUnavailable)
         {
             return report;
@@ -63,5 +65,22 @@ public sealed class AttemptFaults(GraderDataSource database)
             : $"The sandbox database server restarted during the attempt (up since {startedBefore:O}, now since {startedAfter:O}).";
         return new AttemptReport(AttemptEnd.InfrastructureError, $"{detail} Discarded the result {report.End}.", report.ContainerLogs,
             report.ExitCode, report.OomKilled, report.ImageDigest, InfrastructureFault.GraderDatabase);
+    }
+
+    /// <summary>A verdict reached while the engine stopped under the app (its container killed with 137, its
+    /// requests refused, a Docker call failing on a vanished container) says nothing about the student's
+    /// work; an engine call that failed meanwhile is named for the restart. Another fault already named (a
+    /// hand-back, a database restart) keeps its name.</summary>
+    public static AttemptReport EngineReview(AttemptReport report, bool engineInterrupted)
+    {
+        if (!engineInterrupted || report.End is AttemptEnd.Cancelled or AttemptEnd.ImageUnavailable
+            || (report.End == AttemptEnd.InfrastructureError && (report.HandedBack || report.Fault is not (null or InfrastructureFault.Internal or InfrastructureFault.Engine))))
+        {
+            return report;
+        }
+
+        return new AttemptReport(AttemptEnd.InfrastructureError,
+            $"The grading host's container engine stopped or restarted during the attempt. Discarded the result {report.End}: {report.Message}",
+            report.ContainerLogs, report.ExitCode, report.OomKilled, report.ImageDigest, InfrastructureFault.EngineRestarted);
     }
 }

@@ -24,6 +24,9 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
 
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
+    /// <summary>The engine stopped while this attempt ran (see <see cref="EngineWatch"/>).</summary>
+    public bool EngineInterrupted { get; private set; }
+
     /// <summary>Stops the job; cleanup still runs.</summary>
     public void Cancel() => _stop.Cancel();
 
@@ -54,6 +57,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         var handedBack = false;
         IReadOnlyList<string> warnings = [];
         var databaseStartedAt = await services.Faults.ServerStartedAtAsync();
+        using var engine = new EngineWatch(services.Docker.Client);
         try
         {
             var image = ImageReference.Parse(work.Spec.Image);
@@ -131,8 +135,9 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         }
 
         report = watch.Annotate(report);
-        // Our database restarting under the app is our fault, never the student's: such an attempt is rerun.
-        report = await services.Faults.ReviewAsync(report, databaseStartedAt, assignment.DatabaseMode != DatabaseMode.None);
+        // Our database or engine restarting under the app is our fault, never the student's: such an attempt is rerun.
+        EngineInterrupted = await engine.InterruptedAsync();
+        report = await services.Faults.ReviewAsync(report, databaseStartedAt, assignment.DatabaseMode != DatabaseMode.None, EngineInterrupted);
         try
         {
             await services.ReportRetry.ExecuteAsync(async token => await task.FinishAttemptAsync(work.Attempt, report).WaitAsync(token), CancellationToken.None);

@@ -242,7 +242,26 @@ public sealed partial class RunnerHost(
     private void Start(GradingJob job)
     {
         var key = (job.TaskId, job.Attempt);
-        var done = Task.Run(job.RunAsync);
+        lock (_gate)
+        {
+            if (_runs.ContainsKey(key))
+            {
+                // A claim asked again after a lost answer hands the same attempt back; it already runs here.
+                return;
+            }
+        }
+
+        var done = Task.Run(async () =>
+        {
+            await job.RunAsync();
+            if (job.EngineInterrupted && !_unhealthy)
+            {
+                // The engine stopped under this job: take nothing more until the engine check sees it
+                // answer again, rather than failing the next tasks in turn meanwhile.
+                SetUnhealthy(true);
+                LogEngineStopped(logger, Host);
+            }
+        });
         lock (_gate)
         {
             _runs[key] = (job, done);
@@ -405,6 +424,9 @@ public sealed partial class RunnerHost(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Runner {Host}: the container engine answers again")]
     private static partial void LogEngineBack(ILogger logger, string host);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The container engine of {Host} stopped under a running attempt; taking no work until it answers again")]
+    private static partial void LogEngineStopped(ILogger logger, string host);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Runner {Host} could not collect images over the disk budget")]
     private static partial void LogImageCollectionFailed(ILogger logger, Exception e, string host);

@@ -67,6 +67,11 @@ public sealed partial class TaskGrain(
 
     public async Task<TaskAssignment?> ClaimAsync(string host)
     {
+        if (TaskLifecycle.IsUnstartedClaimBy(S, host) && await GrainFactory.GetGrain<IAssignmentGrain>(S.Spec!.AssignmentId).GetAsync() is { } again)
+        {
+            return new TaskAssignment(Id, S.Attempt, S.Spec, again);
+        }
+
         if (S.Spec is null || S.Status != GradingStatus.Queued)
         {
             return null;

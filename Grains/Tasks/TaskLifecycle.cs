@@ -75,6 +75,14 @@ public static class TaskLifecycle
         return new TaskChange(next, TaskEffects.None);
     }
 
+    /// <summary>The host claimed the current attempt but has reported nothing for it: its claim's answer was
+    /// lost (the state was stored, the reply never arrived), so the host never started it. Asking again, it
+    /// gets the same attempt back instead of nothing, which would leave the task waiting for the watchdog.
+    /// A host that did start the attempt has reported "pulling" by then, and never runs one attempt twice.</summary>
+    public static bool IsUnstartedClaimBy(TaskState s, string host) =>
+        s.Spec is not null && s.Status == GradingStatus.Preparing && s.Host == host
+        && s.Phases.Where(p => p.Attempt == s.Attempt).All(p => p.Phase == "claimed");
+
     public static TaskChange? Phase(TaskState s, int attempt, string phase, string? detail, DateTimeOffset now)
     {
         if (!IsCurrent(s, attempt))
@@ -141,6 +149,7 @@ public static class TaskLifecycle
         InfrastructureFault.Engine => "re-run: the grader's container engine was unavailable",
         InfrastructureFault.HostLost => "re-run: the grading machine stopped answering",
         InfrastructureFault.HostStopping => "re-run: the grading machine was shut down",
+        InfrastructureFault.EngineRestarted => "re-run: the grading host's engine restarted",
         _ => "re-run: the grader had an internal problem",
     };
 

@@ -113,6 +113,7 @@ public static class GraderSiloExtensions
                 o.ServiceId = cluster.ServiceId;
             });
             client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis.Configuration));
+            client.FailCallsOnGatewayLoss();
             client.AddDashboard();
         });
         return builder;

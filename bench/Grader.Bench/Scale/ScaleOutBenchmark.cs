@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Grader.Assignments;
+using Grader.Bench.Report;
+using Grader.Silo.Hosting;
 using Grader.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,7 +27,38 @@ internal static class ScaleOutBenchmark
     // registered, as many as fit in that window.
     private const int ProbeSubmits = 20;
 
+    /// <summary>Where the silos' output and the benchmark's own timeline go, one directory per run.</summary>
+    private static readonly string LogDirectory = Directory.CreateDirectory(
+        Path.Combine(Path.GetTempPath(), "grader-bench-scale-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture))).FullName;
+
+    private static readonly TextWriter Timeline = TextWriter.Synchronized(new StreamWriter(Path.Combine(LogDirectory, "bench.log")) { AutoFlush = true });
+
+    private static void Note(string what) =>
+        Timeline.WriteLine($"{DateTime.UtcNow.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} {what}");
+
+    /// <summary>The full run by hand: prints the tables and writes bench/results/scale.md.</summary>
     public static async Task<int> RunAsync(int batch, bool killOnly = false)
+    {
+        var plan = new ScalePlan(batch, RequestDelayMs, killOnly);
+        var run = await MeasureAsync(plan);
+        ScaleReport.Print(run);
+        if (!killOnly)
+        {
+            var path = Path.Combine(Pipeline.StackEnvironment.RepoRoot, "bench", "results", "scale.md");
+            await File.WriteAllTextAsync(path, ScaleReport.Markdown(run, LogDirectory));
+            Console.WriteLine($"wrote {path}");
+        }
+
+        Console.WriteLine($"silo logs and the timeline: {LogDirectory}");
+        return 0;
+    }
+
+    /// <summary>Every figure of acceptance 8 from one run, for the benchmark command that gathers all
+    /// measures. Quick mode runs fewer, shorter tasks (under a minute); the ratios mean less then.</summary>
+    public static async Task<IReadOnlyList<GoalResult>> GoalsAsync(bool quick) =>
+        ScaleReport.Goals(await MeasureAsync(quick ? new ScalePlan(4, 1500, false) : new ScalePlan(40, RequestDelayMs, false)));
+
+    private static async Task<ScaleRun> MeasureAsync(ScalePlan plan)
     {
         var env = Pipeline.StackEnvironment.Read();
         var stamp = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
@@ -35,33 +68,16 @@ internal static class ScaleOutBenchmark
         Script("infra/engine.sh", "up", "1");
         try
         {
-            Console.WriteLine($"{batch} tasks, {Slots} slots per host, {Scenarios} requests per task that each wait {RequestDelayMs} ms");
-            Console.WriteLine("floor: the apps' own time (start + requests, from the tasks' phases) spread over all slots");
-            if (!killOnly)
+            Note($"{plan.Batch} tasks, {Slots} slots per host, {Scenarios} requests per task that each wait {plan.RequestDelayMs} ms");
+            Result? one = null, two = null;
+            if (!plan.KillOnly)
             {
-                var one = await BatchAsync(env, template, $"s1-{stamp}", [0], batch, kill: false);
-                var two = await BatchAsync(env, template, $"s2-{stamp}", [0, 1], batch, kill: false);
-                Console.WriteLine();
-                Console.WriteLine($"{"batch wall time (s)",-34} {"measured",9} {"floor",9}");
-                Console.WriteLine($"{"1 host",-34} {one.Wall,9:0.0} {one.Floor,9:0.0}");
-                Console.WriteLine($"{"2 hosts, separate engines",-34} {two.Wall,9:0.0} {two.Floor,9:0.0}");
-                Console.WriteLine($"speed-up 1 -> 2 hosts: {one.Wall / two.Wall:0.00}x (floor ratio {one.Floor / two.Floor:0.00}x; goal >= 1.8x)");
+                one = await BatchAsync(env, template, $"s1-{stamp}", [0], plan, plan.Batch, kill: false);
+                two = await BatchAsync(env, template, $"s2-{stamp}", [0, 1], plan, plan.Batch, kill: false);
             }
 
-            var killed = await BatchAsync(env, template, $"sk-{stamp}", [0, 1], batch / 2, kill: true);
-            Console.WriteLine();
-            Console.WriteLine($"{"after SIGKILL of a busy host (s)",-34} {"measured",9} {"floor",9}");
-            Console.WriteLine($"{"kill -> its tasks requeued (max)",-34} {killed.KillToRequeue,9:0.0} {killed.KillToDead,9:0.0}  (floor: kill -> declared dead)");
-            Console.WriteLine($"{"kill -> its tasks done (max)",-34} {killed.KillToDone,9:0.0} {killed.KillToDead + killed.WorkLeft,9:0.0}  (floor: declared dead + the work left, on the survivor's slots)");
-            Console.WriteLine();
-            Console.WriteLine("submit accept latency (ms), one client, each task cancelled once accepted:");
-            Console.WriteLine($"{"",-34} {"n",5} {"p50",8} {"p99",8} {"max",8} {"retried",8}");
-            foreach (var (label, probe) in new[] { ("all hosts alive", killed.Before!), ("dead host still registered", killed.WhileDead!), ("after it was declared dead", killed.After!) })
-            {
-                Console.WriteLine($"{label,-34} {probe.Millis.Count,5} {Percentile(probe.Millis, 0.5),8:0.0} {Percentile(probe.Millis, 0.99),8:0.0} {probe.Millis.DefaultIfEmpty().Max(),8:0.0} {probe.Retried,8}");
-            }
-
-            return 0;
+            var killed = await BatchAsync(env, template, $"sk-{stamp}", [0, 1], plan, Math.Max(plan.Batch / 2, 2 * Slots), kill: true);
+            return new ScaleRun(plan, Slots, Scenarios, one, two, killed);
         }
         finally
         {
@@ -70,14 +86,7 @@ internal static class ScaleOutBenchmark
         }
     }
 
-    private sealed record Result(double Wall, double Floor, double KillToRequeue = 0, double KillToDead = 0, double KillToDone = 0, double WorkLeft = 0,
-        Probe? Before = null, Probe? WhileDead = null, Probe? After = null);
-
-    /// <summary>Accept latencies of timed submissions, and how many needed a second try (as a web tier
-    /// retries a call that failed while membership changed).</summary>
-    private sealed record Probe(List<double> Millis, int Retried);
-
-    private static async Task<Result> BatchAsync(Dictionary<string, string> env, string template, string cluster, int[] engines, int batch, bool kill)
+    private static async Task<Result> BatchAsync(Dictionary<string, string> env, string template, string cluster, int[] engines, ScalePlan plan, int batch, bool kill)
     {
         var database = $"grader_bench_{cluster.Replace('-', '_')}";
         await ExecAsync(env, "postgres", $"CREATE DATABASE {database}");
@@ -87,7 +96,7 @@ internal static class ScaleOutBenchmark
             using var client = await ConnectAsync(env, cluster);
             var grains = client.Services.GetRequiredService<IClusterClient>();
             await WaitAsync(async () => (await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(true)).Length == silos.Count, TimeSpan.FromMinutes(2));
-            await grains.GetGrain<IAssignmentGrain>("scale").SetAsync(Assignment(template));
+            await grains.GetGrain<IAssignmentGrain>("scale").SetAsync(Assignment(template, plan.RequestDelayMs));
             // One task per host first, so every engine has pulled the image before the clock starts.
             await RunAllAsync(grains, env, silos.Count);
 
@@ -104,13 +113,15 @@ internal static class ScaleOutBenchmark
             var before = await ProbeSubmitsAsync(grains, env, () => false, ProbeSubmits);
             var killedAt = DateTimeOffset.UtcNow;
             victim.Process.Kill(entireProcessTree: true);
+            Note($"killed {victim.Name}");
             // Each look is bounded: a call that went to the dead silo would otherwise wait out the response
             // timeout and make the death look later than membership declared it.
             var declared = WaitAsync(async () => !(await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(true).WaitAsync(TimeSpan.FromSeconds(1)))
                     .Any(h => h.SiloName == victim.Name), TimeSpan.FromMinutes(2))
                 .ContinueWith(t => t.IsCompletedSuccessfully ? DateTimeOffset.UtcNow : throw t.Exception!, TaskScheduler.Default);
-            var whileDead = await ProbeSubmitsAsync(grains, env, () => declared.IsCompleted, 1000);
+            var whileDead = await ProbeSubmitsAsync(grains, env, () => declared.IsCompleted, 1000, TimeSpan.FromMilliseconds(200));
             var deadAfter = (await declared - killedAt).TotalSeconds;
+            Note($"{victim.Name} declared dead after {deadAfter:0.0} s");
             var after = await ProbeSubmitsAsync(grains, env, () => false, ProbeSubmits);
             var done = await WaitDoneAsync(grains, ids);
             var lost = done.Where(v => v.Phases.Any(p => p.Phase == "claimed" && p.Detail == victim.Name)).ToList();
@@ -137,33 +148,52 @@ internal static class ScaleOutBenchmark
     }
 
     /// <summary>Submits one task at a time until <paramref name="stop"/> says so or <paramref name="max"/> were
-    /// timed, each cancelled at once so the batch's work stays the same. A call that failed is sent again
-    /// with the same id (submitting is idempotent) and timed from the first try.</summary>
-    private static async Task<Probe> ProbeSubmitsAsync(IClusterClient grains, Dictionary<string, string> env, Func<bool> stop, int max)
+    /// timed, each cancelled at once so the batch's work stays the same. With a <paramref name="pace"/>, a
+    /// new one starts at that pace without waiting for the last, so a slow one does not hide the window
+    /// from the others.</summary>
+    private static async Task<Probe> ProbeSubmitsAsync(IClusterClient grains, Dictionary<string, string> env, Func<bool> stop, int max, TimeSpan? pace = null)
     {
-        var millis = new List<double>();
-        var retried = 0;
         var spec = new TaskSpec("bench-probe", "scale", $"{env["GRADER_REGISTRY"]}/students/app:slow-requests", false);
-        while (millis.Count < max && !stop())
+        var probes = new List<Task<(double Millis, int Tries)>>();
+        while (probes.Count < max && !stop())
         {
-            var task = grains.GetGrain<ITaskGrain>(Guid.NewGuid());
-            var clock = Stopwatch.StartNew();
-            var tries = 0;
-            await WaitAsync(async () =>
-            {
-                tries++;
-                await task.SubmitAsync(spec);
-                return true;
-            }, TimeSpan.FromMinutes(1));
-            millis.Add(clock.Elapsed.TotalMilliseconds);
-            retried += tries > 1 ? 1 : 0;
-            await WaitAsync(async () => await task.CancelAsync("bench") is not null, TimeSpan.FromMinutes(1));
+            var probe = ProbeOneAsync(grains.GetGrain<ITaskGrain>(Guid.NewGuid()), spec);
+            probes.Add(probe);
+            await (pace is { } wait ? Task.Delay(wait) : probe);
         }
 
-        return new Probe(millis, retried);
+        var results = await Task.WhenAll(probes);
+        return new Probe([.. results.Select(r => r.Millis)], results.Count(r => r.Tries > 1));
     }
 
-    private static double Percentile(List<double> samples, double p)
+    /// <summary>A call that failed is sent again with the same id (submitting is idempotent), as the web
+    /// tier does, and timed from the first try.</summary>
+    private static async Task<(double Millis, int Tries)> ProbeOneAsync(ITaskGrain task, TaskSpec spec)
+    {
+        var clock = Stopwatch.StartNew();
+        var tries = 0;
+        await WaitAsync(async () =>
+        {
+            tries++;
+            try
+            {
+                await task.SubmitAsync(spec);
+            }
+            catch (Exception e)
+            {
+                Note($"submit {task.GetPrimaryKey()} try {tries} failed after {clock.Elapsed.TotalMilliseconds:0} ms: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+                throw;
+            }
+
+            return true;
+        }, TimeSpan.FromMinutes(1));
+        var millis = clock.Elapsed.TotalMilliseconds;
+        Note($"submit {task.GetPrimaryKey()} accepted in {millis:0} ms after {tries} tries");
+        await WaitAsync(async () => await task.CancelAsync("bench") is not null, TimeSpan.FromMinutes(1));
+        return (millis, tries);
+    }
+
+    internal static double Percentile(IReadOnlyList<double> samples, double p)
     {
         if (samples.Count == 0)
         {
@@ -226,8 +256,8 @@ internal static class ScaleOutBenchmark
     private static double AppOwnSeconds(TaskView v) =>
         (v.Steps.Max(s => s.ReportedAt) - v.Phases.Last(p => p.Phase == "probing").At).TotalSeconds;
 
-    private static AssignmentDefinition Assignment(string template) => new("scale", "Scale-out", DatabaseMode.Isolated, template, ["public"],
-        new Dictionary<string, string> { ["NAME"] = "Arthur", ["REQUEST_DELAY_MS"] = RequestDelayMs.ToString(CultureInfo.InvariantCulture) }, 8000, null, 30, 10, new ResourceLimits(),
+    private static AssignmentDefinition Assignment(string template, int requestDelayMs) => new("scale", "Scale-out", DatabaseMode.Isolated, template, ["public"],
+        new Dictionary<string, string> { ["NAME"] = "Arthur", ["REQUEST_DELAY_MS"] = requestDelayMs.ToString(CultureInfo.InvariantCulture) }, 8000, null, 30, 10, new ResourceLimits(),
         Enumerable.Range(1, Scenarios).Select(i => new Scenario($"hello-{i}", $"Hello {i}", true, 1,
             [new ScenarioStep(new StepRequest("GET", "/v1/hello"), new StepExpectation([200], """{"greeting": "Hello, Arthur!"}"""))])).ToList());
 
@@ -251,7 +281,11 @@ internal static class ScaleOutBenchmark
             // The benchmark's images come from the stack's own registry, which must pass the allow-list.
             ["Images__AllowedRegistries__0"] = env["GRADER_REGISTRY"],
             ["Tasks__WatchdogPeriod"] = "00:00:05",
-            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Default"] = "Information",
+            ["Logging__LogLevel__Orleans"] = "Information",
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+            ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
         };
         foreach (var key in new[] { "Redis__Configuration", "Database__Host", "Database__Port", "Database__Username", "Database__Password", "Database__StudentHost", "Docker__Endpoint", "Docker__StudentNetwork" })
         {
@@ -273,8 +307,11 @@ internal static class ScaleOutBenchmark
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[{name}] {e.Data}"); };
+        // Kept for the post-mortem of a slow figure: the silo's own account of the same seconds.
+        var log = TextWriter.Synchronized(new StreamWriter(Path.Combine(LogDirectory, $"{name}.log")) { AutoFlush = true });
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.WriteLine(e.Data); };
+        process.Exited += (_, _) => log.Flush();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
@@ -290,6 +327,8 @@ internal static class ScaleOutBenchmark
             {
                 c.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster, cluster));
                 c.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(env["Redis__Configuration"]));
+                // As the web tier's client in cluster mode (AddGraderClient).
+                c.FailCallsOnGatewayLoss();
             });
             var host = builder.Build();
             try

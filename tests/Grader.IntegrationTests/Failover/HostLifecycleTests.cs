@@ -159,6 +159,36 @@ public sealed class HostLifecycleTests : IClassFixture<HostLifecycleTests.Engine
         Assert.Equal(0, await ClusterRun.SandboxCountAsync(sick));
     }
 
+    [Fact]
+    public async Task AnEngineRestartUnderRunningAppsIsReRunNotScored()
+    {
+        var (keep, restarted) = ($"steady-{LocalStack.RunId}", $"restarted-{LocalStack.RunId}");
+        await using var run = new ClusterRun("engine-restart");
+        await run.StartAsync(new Dictionary<string, int> { [keep] = 0, [restarted] = 1 }, startDelaySeconds: 8);
+        var ids = await run.SubmitAsync(4);
+        await run.WaitUntilAsync(async () => (await run.ViewsAsync(ids)).Count(v => v.Host == restarted && v.Phases.Any(p => p.Attempt == v.Attempt && p.Phase == "probing")) == 2, BatchLimit);
+
+        // A stopping dockerd kills its containers under the apps; it is back before any verdict is reached.
+        var dockerd = Engines.DaemonPid(1);
+        Signal("TERM", dockerd);
+        await run.WaitUntilAsync(() => Task.FromResult(!Directory.Exists($"/proc/{dockerd}")), TimeSpan.FromSeconds(60));
+        Engines.Restart(1);
+        var views = await run.WaitAllTerminalAsync(ids, BatchLimit);
+
+        Assert.All(views, v => Assert.True((GradingStatus.Completed, v.MaxScore) == (v.Status, v.Score), run.Story(v)));
+        var rerun = views.Where(v => ClusterRun.HostsByAttempt(v).GetValueOrDefault(1) == restarted).ToList();
+        Assert.Equal(2, rerun.Count);
+        foreach (var view in rerun)
+        {
+            var requeued = Assert.Single(view.Phases, p => p.Phase == "requeued" && p.Attempt == 1);
+            Assert.True(requeued.Detail == "re-run: the grading host's engine restarted", run.Story(view));
+            Assert.Contains("container engine stopped or restarted", requeued.StaffDetail, StringComparison.Ordinal);
+            // Nothing of attempt 1 was scored: the verdict is attempt 2's alone.
+            Assert.Single(view.Phases, p => p.Phase == "completed");
+            Assert.All(view.Steps, s => Assert.Equal(view.Attempt, s.Attempt));
+        }
+    }
+
     private static void Signal(string signal, int pid)
     {
         using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

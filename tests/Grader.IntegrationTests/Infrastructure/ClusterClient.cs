@@ -1,3 +1,4 @@
+using Grader.Silo.Hosting;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -15,6 +16,7 @@ public static class ClusterClient
         {
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
             client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(LocalStack.Get("Redis__Configuration")));
+            client.FailCallsOnGatewayLoss();
         });
         var host = builder.Build();
         var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(60));

@@ -40,6 +40,9 @@ public static class Engines
     public static int DaemonPid(int n) =>
         int.Parse(File.ReadAllText(Path.Combine(Home, Number(n), "run", "dockerd.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Starts engine N's dockerd again after a test stopped it (its data-root, so its state, stays).</summary>
+    public static void Restart(int n) => LocalStack.RunScript("infra/engine.sh", "up", Number(n));
+
     /// <summary>Stops every engine this process started and gives up their numbers.</summary>
     public static void StopAll()
     {

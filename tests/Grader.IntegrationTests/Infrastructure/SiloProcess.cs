@@ -71,6 +71,13 @@ public sealed class SiloProcess : IAsyncDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>SIGSTOP: the silo holds its connections open but answers nothing, as a hung machine does.</summary>
+    public void Freeze()
+    {
+        using var stop = Process.Start("kill", ["-STOP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        stop.WaitForExit();
+    }
+
     /// <summary>True if the process exited within the limit.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan limit)
     {

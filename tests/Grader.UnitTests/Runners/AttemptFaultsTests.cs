@@ -42,4 +42,41 @@ public class AttemptFaultsTests
         Assert.Equal(InfrastructureFault.Internal, AttemptFaults.Classify(new DockerApiException(HttpStatusCode.Conflict, "name in use")));
         Assert.Equal(InfrastructureFault.Internal, AttemptFaults.Classify(new InvalidOperationException("bug")));
     }
+
+    [Theory]
+    [InlineData(AttemptEnd.Crashed)]
+    [InlineData(AttemptEnd.Tested)]
+    [InlineData(AttemptEnd.NotReady)]
+    [InlineData(AttemptEnd.InfrastructureError)]
+    public void AVerdictReachedWhileTheEngineStoppedIsOursAndNamesTheRestart(AttemptEnd end)
+    {
+        var killed = new AttemptReport(end, "The app was killed (exit 137) before it answered on port 8000.", "booting", 137, false, "sha256:ab");
+
+        var reviewed = AttemptFaults.EngineReview(killed, engineInterrupted: true);
+
+        Assert.Equal((AttemptEnd.InfrastructureError, InfrastructureFault.EngineRestarted), (reviewed.End, reviewed.Fault));
+        Assert.False(reviewed.HandedBack);
+        Assert.Contains(end.ToString(), reviewed.Message, StringComparison.Ordinal);
+        Assert.Equal("re-run: the grading host's engine restarted", TaskLifecycle.PlainWords(reviewed.Fault!.Value));
+    }
+
+    [Fact]
+    public void WithTheEngineUpTheVerdictStands()
+    {
+        var crashed = new AttemptReport(AttemptEnd.Crashed, "The app exited with code 137.", null, 137, false, null);
+
+        Assert.Same(crashed, AttemptFaults.EngineReview(crashed, engineInterrupted: false));
+    }
+
+    [Theory]
+    [InlineData(AttemptEnd.Cancelled, null)]
+    [InlineData(AttemptEnd.ImageUnavailable, null)]
+    [InlineData(AttemptEnd.InfrastructureError, InfrastructureFault.GraderDatabase)]
+    [InlineData(AttemptEnd.InfrastructureError, InfrastructureFault.HostStopping)]
+    public void ACancelOrAnAlreadyNamedFaultKeepsItsOwnReason(AttemptEnd end, InfrastructureFault? fault)
+    {
+        var report = new AttemptReport(end, "x", null, null, false, null, fault, HandedBack: fault == InfrastructureFault.HostStopping);
+
+        Assert.Same(report, AttemptFaults.EngineReview(report, engineInterrupted: true));
+    }
 }

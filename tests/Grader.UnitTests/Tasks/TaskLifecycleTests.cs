@@ -28,6 +28,21 @@ public class TaskLifecycleTests
         Assert.Null(TaskLifecycle.Submit(In(status), Spec with { Image = "other" }, Now));
 
     [Fact]
+    public void AClaimWhoseAnswerWasLostIsHandedBackToTheSameHostOnlyUntilItReportsProgress()
+    {
+        var claimed = TaskLifecycle.Claim(In(GradingStatus.Queued, attempt: 1), "host-b", 6m, Now)!.Next;
+
+        Assert.True(TaskLifecycle.IsUnstartedClaimBy(claimed, "host-b"));
+        Assert.False(TaskLifecycle.IsUnstartedClaimBy(claimed, "host-c"));
+        var started = TaskLifecycle.Phase(claimed, 2, "pulling", "image", Now)!.Next;
+        Assert.False(TaskLifecycle.IsUnstartedClaimBy(started, "host-b"));
+        Assert.False(TaskLifecycle.IsUnstartedClaimBy(In(GradingStatus.Queued), "host-b"));
+        Assert.False(TaskLifecycle.IsUnstartedClaimBy(new TaskState(), "host-b"));
+        var cancelled = TaskLifecycle.Cancel(claimed, "alice", Now)!.Next;
+        Assert.False(TaskLifecycle.IsUnstartedClaimBy(cancelled, "host-b"));
+    }
+
+    [Fact]
     public void ClaimStartsTheNextAttemptOnThatHost()
     {
         var change = TaskLifecycle.Claim(In(GradingStatus.Queued, attempt: 1), "host-b", 6m, Now)!;
