@@ -3,6 +3,7 @@ using Grader.Bench.Clones;
 using Grader.Bench.Matcher;
 using Grader.Bench.Pipeline;
 using Grader.Bench.Queue;
+using Grader.Bench.Scale;
 
 namespace Grader.Bench.Report;
 
@@ -18,6 +19,7 @@ internal static class MeasureCatalog
         new("pipeline", PipelineBenchmark.GoalsAsync),
         new("burst", BurstBenchmark.GoalsAsync),
         new("clones", ClonesBenchmark.GoalsAsync),
+        new("scale", ScaleOutBenchmark.GoalsAsync),
     ];
 }
 
