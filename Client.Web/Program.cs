@@ -40,6 +40,7 @@ try
     app.MapEvaluationsApi();
     app.MapGradesApi();
     app.MapGradebookApi();
+    Grader.Web.Rejudges.RejudgesApi.MapRejudgesApi(app);
     app.MapStatusApi();
     app.MapDashboardApi();
     // Fingerprinted, cached and compressed from the publish manifest; open to everyone, since the
