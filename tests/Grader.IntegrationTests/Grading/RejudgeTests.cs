@@ -47,7 +47,7 @@ public sealed class RejudgeTests(GraderFixture grader) : IAsyncLifetime
         Assert.Equal(["rj-ann", "rj-cat"], discarded.Rows.Where(r => r.Changed).Select(r => r.UserId).Order());
         Assert.All(discarded.Rows, r => Assert.Equal(own[r.UserId], r.OldTaskId));
         Assert.Equal(["health#1: Passed → Failed"], discarded.Rows.Single(r => r.UserId == "rj-ann").ChangedSteps);
-        Assert.Equal((5m, 4m), discarded.Rows.Single(r => r.UserId == "rj-cat") is var cat ? (cat.OldScore, cat.NewScore) : default);
+        Assert.Equal((6m, 5m), discarded.Rows.Single(r => r.UserId == "rj-cat") is var cat ? (cat.OldScore, cat.NewScore) : default);
 
         var discard = await grader.Http.PostAsync($"/api/rejudges/{discarded.Rejudge.Id}/discard", null);
         Assert.True(discard.IsSuccessStatusCode, await discard.Content.ReadAsStringAsync());
@@ -62,7 +62,7 @@ public sealed class RejudgeTests(GraderFixture grader) : IAsyncLifetime
 
         var after = Grades(await grader.Http.GetStringAsync($"/api/assignments/{id}/grades.csv")).ToDictionary(g => g.User);
         Assert.Equal(applied.Rows.ToDictionary(r => r.UserId, r => r.NewTaskId), after.ToDictionary(g => g.Key, g => g.Value.Task));
-        Assert.Equal(new Dictionary<string, string> { ["rj-ann"] = "4", ["rj-ben"] = "1", ["rj-cat"] = "4" }, after.ToDictionary(g => g.Key, g => g.Value.Score));
+        Assert.Equal(new Dictionary<string, string> { ["rj-ann"] = "5", ["rj-ben"] = "1", ["rj-cat"] = "5" }, after.ToDictionary(g => g.Key, g => g.Value.Score));
         Assert.Equal(System.Net.HttpStatusCode.Conflict, (await grader.Http.PostAsync($"/api/rejudges/{applied.Rejudge.Id}/discard", null)).StatusCode);
 
         var history = (await grader.Http.GetFromJsonAsync<List<Web.Rejudges.RejudgeListRow>>($"/api/assignments/{id}/rejudges", GraderFixture.Json))!;
