@@ -40,6 +40,7 @@ try
     app.MapEvaluationsApi();
     app.MapGradesApi();
     app.MapGradebookApi();
+    Grader.Web.Rejudges.RejudgesApi.MapRejudgesApi(app);
     app.MapStatusApi();
     app.MapDashboardApi();
     Grader.Web.Charts.ChartsApi.MapChartsApi(app);

@@ -10,4 +10,5 @@ public static class GrainStorage
     public const string AssignmentState = "assignment";
     public const string EvaluationState = "evaluation";
     public const string SubmissionState = "submission";
+    public const string RejudgeState = "rejudge";
 }

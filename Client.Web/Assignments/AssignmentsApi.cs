@@ -19,6 +19,7 @@ public static class AssignmentsApi
     [
         "title", "databaseMode", "database", "schemas", "environment", "port", "healthPath", "startupTimeoutSeconds",
         "requestTimeoutSeconds", "limits", "opensAt", "closesAt", "supersedePending", "gradeRule", "description", "archived",
+        "releaseHiddenAfterClose",
     ];
 
     public static IEndpointRouteBuilder MapAssignmentsApi(this IEndpointRouteBuilder app)

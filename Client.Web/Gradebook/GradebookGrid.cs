@@ -27,9 +27,10 @@ public sealed record GradebookFilter(string? Search = null, string? Status = nul
 public static class GradebookGrids
 {
     /// <summary>The grid of an assignment from its finished tasks: one row per student, by user name.</summary>
-    public static GradebookGrid Build(AssignmentDefinition assignment, IReadOnlyList<GradebookTask> tasks, GradebookFilter filter)
+    public static GradebookGrid Build(AssignmentDefinition assignment, IReadOnlyList<GradebookTask> tasks, GradebookFilter filter,
+        IReadOnlyList<AppliedRejudge>? rejudges = null)
     {
-        var chosen = GradeChoice.Pick(tasks.Select(t => t.Candidate), assignment.GradeRule, assignment.ClosesAt);
+        var chosen = GradeChoice.Pick(tasks.Select(t => t.Candidate), assignment.GradeRule, assignment.ClosesAt, rejudges);
         var byId = tasks.ToDictionary(t => t.Candidate.TaskId);
         var rows = chosen.Values
             .Select(c => byId[c.TaskId])

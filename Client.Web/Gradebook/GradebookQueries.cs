@@ -31,6 +31,12 @@ public sealed class GradebookQueries(GraderDataSource database)
           AND t.end_reason IS DISTINCT FROM 'InfrastructureError'
         """;
 
+    private const string Applied = """
+        SELECT e.user_id, e.old_task_id, e.new_task_id, s.created_at
+        FROM rejudge_entry e JOIN rejudge_summary s USING (rejudge_id)
+        WHERE s.assignment_id = @assignment AND s.decision = 'Applied' AND e.applied_at IS NOT NULL
+        """;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly NpgsqlDataSource _dataSource = database.Source;
@@ -53,6 +59,21 @@ public sealed class GradebookQueries(GraderDataSource database)
         }
 
         return tasks;
+    }
+
+    /// <summary>The re-runs of applied rejudges, which stand in for the tasks they re-ran.</summary>
+    public async Task<IReadOnlyList<AppliedRejudge>> AppliedRejudgesAsync(string assignmentId, CancellationToken ct)
+    {
+        await using var command = _dataSource.CreateCommand(Applied);
+        command.Parameters.AddWithValue("assignment", assignmentId);
+        var applied = new List<AppliedRejudge>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            applied.Add(new AppliedRejudge(reader.GetString(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return applied;
     }
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -13,6 +13,6 @@ public sealed class GradebookService(GradebookQueries queries, IGrainFactory gra
             return null;
         }
 
-        return GradebookGrids.Build(assignment, await queries.FinishedTasksAsync(assignmentId, ct), filter);
+        return GradebookGrids.Build(assignment, await queries.FinishedTasksAsync(assignmentId, ct), filter, await queries.AppliedRejudgesAsync(assignmentId, ct));
     }
 }

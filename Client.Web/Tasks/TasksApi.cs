@@ -87,6 +87,6 @@ public static class TasksApi
             // The place in line is a courtesy; the task itself is what was asked for.
         }
 
-        return new TaskResponse(user.VisiblePart(view), place?.Ahead, place?.EstimatedStartAt);
+        return new TaskResponse(await user.VisiblePartAsync(view, grains), place?.Ahead, place?.EstimatedStartAt);
     }
 }

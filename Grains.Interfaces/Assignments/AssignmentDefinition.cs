@@ -23,6 +23,8 @@ public sealed record ResourceLimits(
 /// <param name="GradeRule">Which of a student's submissions is their grade (see <see cref="GradeChoice"/>).</param>
 /// <param name="Description">What students read on the assignment page, as Markdown (raw HTML is not rendered).</param>
 /// <param name="Archived">Hidden from students: no longer listed, and its page is gone for them.</param>
+/// <param name="ReleaseHiddenAfterClose">Once the close time has passed, students see the results of private scenarios
+/// in their tasks (an evaluation's, say); before it, or when off, those stay a count.</param>
 [GenerateSerializer, Immutable, Alias("grader.AssignmentDefinition")]
 public sealed record AssignmentDefinition(
     [property: Id(0)] string Id,
@@ -42,7 +44,8 @@ public sealed record AssignmentDefinition(
     [property: Id(14)] bool SupersedePending = false,
     [property: Id(15)] GradeRule GradeRule = GradeRule.Latest,
     [property: Id(16)] string? Description = null,
-    [property: Id(17)] bool Archived = false)
+    [property: Id(17)] bool Archived = false,
+    [property: Id(18)] bool ReleaseHiddenAfterClose = false)
 {
     public const int DefaultPort = 8000;
 
@@ -54,6 +57,10 @@ public sealed record AssignmentDefinition(
         OpensAt is { } opens && now < opens ? $"Submissions for '{Id}' open at {opens:yyyy-MM-dd HH:mm} UTC."
         : ClosesAt is { } closes && now >= closes ? $"Submissions for '{Id}' closed at {closes:yyyy-MM-dd HH:mm} UTC."
         : null;
+
+    /// <summary>Whether students may now see the results of private scenarios: only once the assignment has
+    /// closed, and only if staff chose to release them.</summary>
+    public bool ReleasesHiddenResultsAt(DateTimeOffset now) => ReleaseHiddenAfterClose && ClosesAt is { } closes && now >= closes;
 
     /// <summary>The scenarios a run executes, highest priority first (ties keep the suite's order).</summary>
     public IEnumerable<Scenario> ScenariosFor(bool includePrivate) =>

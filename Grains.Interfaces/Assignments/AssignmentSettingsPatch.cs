@@ -21,7 +21,8 @@ public sealed record AssignmentSettingsPatch(
     [property: Id(13)] IReadOnlyList<string>? Clear = null,
     [property: Id(14)] GradeRule? GradeRule = null,
     [property: Id(15)] string? Description = null,
-    [property: Id(16)] bool? Archived = null)
+    [property: Id(16)] bool? Archived = null,
+    [property: Id(17)] bool? ReleaseHiddenAfterClose = null)
 {
     /// <summary>The optional settings <see cref="Clear"/> may name.</summary>
     public static readonly IReadOnlyList<string> Clearable = ["database", "healthPath", "opensAt", "closesAt", "description"];
@@ -48,6 +49,7 @@ public sealed record AssignmentSettingsPatch(
             GradeRule = GradeRule ?? current.GradeRule,
             Description = clear.Contains("description") ? null : Description ?? current.Description,
             Archived = Archived ?? current.Archived,
+            ReleaseHiddenAfterClose = ReleaseHiddenAfterClose ?? current.ReleaseHiddenAfterClose,
         };
     }
 
@@ -60,6 +62,7 @@ public sealed record AssignmentSettingsPatch(
             ("port", Port), ("healthPath", HealthPath), ("startupTimeoutSeconds", StartupTimeoutSeconds),
             ("requestTimeoutSeconds", RequestTimeoutSeconds), ("limits", Limits), ("opensAt", OpensAt), ("closesAt", ClosesAt),
             ("supersedePending", SupersedePending), ("gradeRule", GradeRule), ("description", Description), ("archived", Archived),
+            ("releaseHiddenAfterClose", ReleaseHiddenAfterClose),
         }.Where(m => m.Value is not null).Select(m => m.Name);
         return [.. set.Union(Clear ?? []).Order(StringComparer.Ordinal)];
     }

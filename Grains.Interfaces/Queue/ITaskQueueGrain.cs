@@ -1,10 +1,12 @@
 namespace Grader.Queue;
 
+/// <param name="Lane">Interactive or batch work; each lane keeps its own rotation between users.</param>
 [GenerateSerializer, Immutable, Alias("grader.QueueEntry")]
 public sealed record QueueEntry(
     [property: Id(0)] Guid TaskId,
     [property: Id(1)] string UserId,
-    [property: Id(2)] DateTimeOffset EnqueuedAt);
+    [property: Id(2)] DateTimeOffset EnqueuedAt,
+    [property: Id(3)] QueueLane Lane = QueueLane.Interactive);
 
 /// <summary>Names one lease: the partition that handed it out and a token that is never reused, so a
 /// confirm or return that arrives after the partition restarted matches nothing.</summary>

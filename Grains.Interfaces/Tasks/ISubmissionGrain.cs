@@ -12,6 +12,7 @@ public enum SubmitterRole
 /// <param name="RequestedBy">Who asks: the same user, or the staff member who runs it for them.</param>
 /// <param name="Role">The role of <paramref name="RequestedBy"/>, from their signed-in identity.</param>
 /// <param name="TaskId">The new task's id; a repeated request with the same id is answered with the same task.</param>
+/// <param name="PublicOnly">A staff run that runs only the public scenarios (a rejudge of a student's own submission).</param>
 [GenerateSerializer, Immutable, Alias("grader.SubmissionRequest")]
 public sealed record SubmissionRequest(
     [property: Id(0)] string UserId,
@@ -20,7 +21,8 @@ public sealed record SubmissionRequest(
     [property: Id(3)] string RequestedBy,
     [property: Id(4)] SubmitterRole Role,
     [property: Id(5)] string Source,
-    [property: Id(6)] Guid TaskId);
+    [property: Id(6)] Guid TaskId,
+    [property: Id(7)] bool PublicOnly = false);
 
 public enum SubmissionRefusal
 {

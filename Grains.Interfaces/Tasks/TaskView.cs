@@ -49,6 +49,11 @@ public static class TaskViewRedaction
     /// faults (the staff-only detail of infrastructure events goes).</summary>
     public static TaskView ForStudent(this TaskView view) => view.WithoutPrivateScenarios().WithoutStaffDetail();
 
+    /// <summary>What a student may see of a task of <paramref name="assignment"/> at <paramref name="now"/>: all of
+    /// its scenarios once the assignment has closed and staff released hidden results, else as <see cref="ForStudent(TaskView)"/>.</summary>
+    public static TaskView ForStudent(this TaskView view, Assignments.AssignmentDefinition? assignment, DateTimeOffset now) =>
+        assignment?.ReleasesHiddenResultsAt(now) == true ? view.WithoutStaffDetail() : view.ForStudent();
+
     /// <summary>Exception text, hosts and addresses of infrastructure events are for staff only.</summary>
     public static TaskView WithoutStaffDetail(this TaskView view) =>
         view.StaffMessage is null && view.Phases.All(p => p.StaffDetail is null)

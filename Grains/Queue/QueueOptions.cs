@@ -18,6 +18,11 @@ public sealed class QueueOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>When interactive submissions and batch work (evaluations, rejudges) both wait, the share
+    /// of dequeues batch work gets at most; when nothing interactive waits it gets all of them.</summary>
+    [Range(typeof(decimal), "0", "1")]
+    public decimal BatchShare { get; set; } = 0.25m;
+
     /// <summary>How long a runner whose silo is gone stays listed as unreachable before it is forgotten.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan UnreachableRetention { get; set; } = TimeSpan.FromMinutes(30);

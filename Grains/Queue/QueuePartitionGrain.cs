@@ -28,11 +28,14 @@ public sealed partial class QueuePartitionGrain(
     private bool _writing;
     private IGrainTimer? _timer;
 
+    // The grain key names the lane too (see QueuePartitionKeys), and leases carry it, so a confirm finds its partition.
     private int Index => (int)this.GetPrimaryKeyLong();
+
+    private QueueLane Lane => QueuePartitionKeys.LaneOf(Index);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var (entries, served) = await store.LoadAsync(Index, options.Value.Partitions, cancellationToken);
+        var (entries, served) = await store.LoadAsync(QueuePartitionKeys.ShardOf(Index), options.Value.Partitions, cancellationToken, Lane);
         _queue = new QueuePartition(entries, served);
         _clock = new QueueClock(time);
         _clock.Observe(Math.Max(_queue.MaxSeq, _queue.MaxTurn));
@@ -179,7 +182,7 @@ public sealed partial class QueuePartitionGrain(
             {
                 if (!changes.IsEmpty)
                 {
-                    await store.WriteAsync(changes, CancellationToken.None);
+                    await store.WriteAsync(changes, CancellationToken.None, Lane);
                 }
 
                 batch.SetResult();

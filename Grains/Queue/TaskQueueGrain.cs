@@ -16,24 +16,32 @@ public sealed class TaskQueueGrain(IOptions<QueueOptions> options, RunnerWakeups
     // 30 s response timeout for the call that brought us here.
     private static readonly TimeSpan PartitionMoveLimit = TimeSpan.FromSeconds(20);
 
+    // Per activation: every door keeps batch work within the share of its own dequeues, so together they do too.
+    private readonly BatchShare _share = new(options.Value.BatchShare);
+
     private int Count => options.Value.Partitions;
 
-    public Task EnqueueAsync(QueueEntry entry) => OutlastingMembershipAsync(() => PartitionFor(entry.UserId).EnqueueAsync(entry));
+    public Task EnqueueAsync(QueueEntry entry) => OutlastingMembershipAsync(() => PartitionFor(entry.UserId, entry.Lane).EnqueueAsync(entry));
 
     public async Task<QueueLease?> DequeueAsync(string host)
     {
         for (var attempt = 1; attempt <= DequeueTries; attempt++)
         {
-            var peeks = await Task.WhenAll(All().Select(p => p.PeekAsync()));
-            if (QueueShards.Pick(peeks.Select(p => p.Head).ToList()) is not var (index, bound))
+            var interactive = await Task.WhenAll(Lane(QueueLane.Interactive).Select(p => p.PeekAsync()));
+            var batch = await Task.WhenAll(Lane(QueueLane.Batch).Select(p => p.PeekAsync()));
+            bool waits(PartitionPeek[] peeks) => peeks.Any(p => p.Head is not null);
+            if (_share.Next(waits(interactive), waits(batch)) is not { } lane)
             {
                 return null;
             }
 
+            var peeks = lane == QueueLane.Batch ? batch : interactive;
+            var (index, bound) = QueueShards.Pick(peeks.Select(p => p.Head).ToList())!.Value;
             var floor = peeks.Max(p => p.MaxTurn);
-            var result = await Partition(index).DequeueAsync(host, floor, attempt < DequeueTries ? bound : null);
+            var result = await Partition(QueuePartitionKeys.KeyOf(lane, index)).DequeueAsync(host, floor, attempt < DequeueTries ? bound : null);
             if (result.Lease is not null)
             {
+                _share.Served(lane, waits(interactive) && waits(batch));
                 return result.Lease;
             }
         }
@@ -47,21 +55,25 @@ public sealed class TaskQueueGrain(IOptions<QueueOptions> options, RunnerWakeups
 
     public Task RemoveAsync(Guid taskId) => Task.WhenAll(All().Select(p => OutlastingMembershipAsync(() => p.RemoveAsync(taskId))));
 
-    public Task<bool> IsQueuedAsync(Guid taskId, string userId) => PartitionFor(userId).ContainsAsync(taskId);
+    public async Task<bool> IsQueuedAsync(Guid taskId, string userId) =>
+        await PartitionFor(userId, QueueLane.Interactive).ContainsAsync(taskId) || await PartitionFor(userId, QueueLane.Batch).ContainsAsync(taskId);
 
     public async Task<int?> GetPositionAsync(Guid taskId) => (await GetPlaceAsync(taskId))?.Ahead;
 
     /// <summary>Two rounds of calls, O(users) in all: find the task's index and its user's head, then let
-    /// every partition count what leaves before it (see <see cref="QueuePartition.CountAhead"/>).</summary>
+    /// every partition of its lane count what leaves before it (see <see cref="QueuePartition.CountAhead"/>).
+    /// The other lane is not counted: it only takes its share of the slots.</summary>
     public async Task<QueuePlace?> GetPlaceAsync(Guid taskId)
     {
-        var located = (await Task.WhenAll(All().Select(p => p.LocateAsync(taskId)))).FirstOrDefault(p => p is not null);
-        if (located is null)
+        var lanes = new[] { QueueLane.Interactive, QueueLane.Batch };
+        var found = await Task.WhenAll(lanes.Select(async lane =>
+            (Lane: lane, Place: (await Task.WhenAll(Lane(lane).Select(p => p.LocateAsync(taskId)))).FirstOrDefault(p => p is not null))));
+        if (found.FirstOrDefault(f => f.Place is not null) is not { Place: { } located } hit)
         {
             return null;
         }
 
-        var counts = await Task.WhenAll(All().Select(p => p.CountAheadAsync(located.Index, located.Head)));
+        var counts = await Task.WhenAll(Lane(hit.Lane).Select(p => p.CountAheadAsync(located.Index, located.Head)));
         var ahead = counts.Sum(c => c.Ahead);
         var rate = counts.Sum(c => c.DrainPerSecond);
         // It starts once everything ahead of it and then itself have left.
@@ -100,9 +112,12 @@ public sealed class TaskQueueGrain(IOptions<QueueOptions> options, RunnerWakeups
         }
     }
 
-    private IQueuePartitionGrain PartitionFor(string userId) => Partition(QueueShards.PartitionOf(userId, Count));
+    private IQueuePartitionGrain PartitionFor(string userId, QueueLane lane) =>
+        Partition(QueuePartitionKeys.KeyOf(lane, QueueShards.PartitionOf(userId, Count)));
 
-    private IQueuePartitionGrain Partition(int index) => GrainFactory.GetGrain<IQueuePartitionGrain>(index);
+    private IQueuePartitionGrain Partition(int key) => GrainFactory.GetGrain<IQueuePartitionGrain>(key);
 
-    private IEnumerable<IQueuePartitionGrain> All() => Enumerable.Range(0, Count).Select(Partition);
+    private IEnumerable<IQueuePartitionGrain> Lane(QueueLane lane) => Enumerable.Range(0, Count).Select(i => Partition(QueuePartitionKeys.KeyOf(lane, i)));
+
+    private IEnumerable<IQueuePartitionGrain> All() => Lane(QueueLane.Interactive).Concat(Lane(QueueLane.Batch));
 }

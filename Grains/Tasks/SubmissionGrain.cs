@@ -65,7 +65,7 @@ public sealed partial class SubmissionGrain(
         }
 
         var closedOverride = request.Role == SubmitterRole.Staff && assignment!.ClosedReason(now) is not null ? request.RequestedBy : null;
-        var spec = new TaskSpec(request.UserId, request.AssignmentId, image!.ToString(), IncludePrivate: request.Role == SubmitterRole.Staff,
+        var spec = new TaskSpec(request.UserId, request.AssignmentId, image!.ToString(), IncludePrivate: request.Role == SubmitterRole.Staff && !request.PublicOnly,
             request.Source, closedOverride);
         if (closedOverride is not null)
         {

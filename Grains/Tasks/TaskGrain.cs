@@ -29,6 +29,8 @@ public sealed partial class TaskGrain(
 
     private ITaskQueueGrain Queue => GrainFactory.GetGrain<ITaskQueueGrain>(0);
 
+    private QueueEntry QueueEntry() => new(Id, S.Spec!.UserId, S.CreatedAt, QueueLanes.For(S.Spec.Source));
+
     public async Task<TaskView> SubmitAsync(TaskSpec spec)
     {
         if (S.Spec is null)
@@ -45,7 +47,7 @@ public sealed partial class TaskGrain(
         else if (S.Status == GradingStatus.Queued)
         {
             // A retried submission may follow one whose enqueue was lost with a silo; enqueuing is idempotent.
-            await Queue.EnqueueAsync(new QueueEntry(Id, S.Spec.UserId, S.CreatedAt));
+            await Queue.EnqueueAsync(QueueEntry());
         }
 
         return View();
@@ -118,7 +120,7 @@ public sealed partial class TaskGrain(
             // Idempotent: puts the task back only if a crash lost it between dequeue and claim.
             if (!await Queue.IsQueuedAsync(Id, S.Spec.UserId))
             {
-                await Queue.EnqueueAsync(new QueueEntry(Id, S.Spec.UserId, S.CreatedAt));
+                await Queue.EnqueueAsync(QueueEntry());
             }
 
             return;
@@ -222,7 +224,7 @@ public sealed partial class TaskGrain(
         {
             if (effects.HasFlag(TaskEffects.Enqueue))
             {
-                await Queue.EnqueueAsync(new QueueEntry(Id, S.Spec!.UserId, S.CreatedAt));
+                await Queue.EnqueueAsync(QueueEntry());
             }
 
             if (effects.HasFlag(TaskEffects.LeaveQueue))

@@ -54,6 +54,7 @@ public static class GraderSiloExtensions
         services.AddSingleton<TaskReadModelRepair>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskReadModelRepair>());
         services.AddSingleton<Grader.Assignments.AssignmentCatalog>();
+        services.AddSingleton<Grader.Rejudges.RejudgeReadModel>();
 
         builder.UseOrleans(silo =>
         {

@@ -71,7 +71,7 @@ public sealed class DetailsModel(IGrainFactory grains, Grader.Web.Browse.ReadMod
             return false;
         }
 
-        View = User.VisiblePart(view);
+        View = await User.VisiblePartAsync(view, grains);
         var place = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPlaceAsync(id) : null;
         var wait = place switch
         {

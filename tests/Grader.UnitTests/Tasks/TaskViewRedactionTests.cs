@@ -1,3 +1,5 @@
+using Grader.Assignments;
+
 namespace Grader.UnitTests.Tasks;
 
 public class TaskViewRedactionTests
@@ -88,6 +90,23 @@ public class TaskViewRedactionTests
         Assert.Null(redacted.StaffMessage);
         Assert.Equal((view.Message, "re-run: the grader's database restarted", null), (redacted.Message, redacted.Phases[0].Detail, redacted.Phases[0].StaffDetail));
         Assert.NotNull(view.Phases[0].StaffDetail);
+    }
+
+    [Fact]
+    public void HiddenResultsAreReleasedOnlyAfterTheCloseTimeAndOnlyWhenStaffChoseTo()
+    {
+        var view = View(Step("hidden", true, StepOutcome.Failed, 0), Step("visible", false, StepOutcome.Passed, 2));
+        var closed = new AssignmentDefinition("a", "A", DatabaseMode.None, null, [], new Dictionary<string, string>(), 8000, null, 60, 20,
+            new ResourceLimits(), [], ClosesAt: At);
+        var releasing = closed with { ReleaseHiddenAfterClose = true };
+
+        Assert.Equal(["visible"], view.ForStudent(releasing, At.AddSeconds(-1)).Steps.Select(s => s.ScenarioId));
+        Assert.Equal(["visible"], view.ForStudent(closed, At.AddDays(1)).Steps.Select(s => s.ScenarioId));
+        Assert.Equal(["visible"], view.ForStudent(releasing with { ClosesAt = null }, At.AddDays(1)).Steps.Select(s => s.ScenarioId));
+        Assert.Equal(["visible"], view.ForStudent(null, At.AddDays(1)).Steps.Select(s => s.ScenarioId));
+        var released = view.ForStudent(releasing, At);
+        Assert.Equal(["hidden", "visible"], released.Steps.Select(s => s.ScenarioId));
+        Assert.Null(released.Hidden);
     }
 
     private static StepResult Step(string scenario, bool isPrivate, StepOutcome outcome, decimal points, int index = 0) => new(

@@ -22,6 +22,7 @@ public sealed class AssignmentForm
     public GradeRule GradeRule { get; set; }
     public string? Description { get; set; }
     public bool Archived { get; set; }
+    public bool ReleaseHiddenAfterClose { get; set; }
 
     public static AssignmentForm From(AssignmentDefinition a) => new()
     {
@@ -42,6 +43,7 @@ public sealed class AssignmentForm
         GradeRule = a.GradeRule,
         Description = a.Description,
         Archived = a.Archived,
+        ReleaseHiddenAfterClose = a.ReleaseHiddenAfterClose,
     };
 
     /// <summary>The settings this form edits, as a change the assignment grain validates and stores;
@@ -84,7 +86,8 @@ public sealed class AssignmentForm
             Clear: clear,
             GradeRule: GradeRule,
             Description: description,
-            Archived: Archived);
+            Archived: Archived,
+            ReleaseHiddenAfterClose: ReleaseHiddenAfterClose);
         return (patch, errors);
     }
 
