@@ -12,7 +12,7 @@ namespace Grader.Web.Queries;
 public sealed class QueryReaderRole(IOptions<DatabaseOptions> options)
 {
     /// <summary>What staff may read; everything else in the grader's database stays out of reach.</summary>
-    public static readonly IReadOnlyList<string> Readable = ["grain_state", "task_summary", "step_verdict", "assignment_summary", "queue_entry", "queue_user", "evaluation_summary", "evaluation_task", "host_slot_sample"];
+    public static readonly IReadOnlyList<string> Readable = ["grain_state", "task_summary", "step_verdict", "assignment_summary", "queue_entry", "queue_user", "evaluation_summary", "evaluation_task", "host_slot_sample", "rejudge_summary", "rejudge_entry"];
 
     private readonly DatabaseOptions _options = options.Value;
     private readonly SemaphoreSlim _gate = new(1, 1);
