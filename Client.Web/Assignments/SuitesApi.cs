@@ -1,7 +1,5 @@
 using System.Text;
 using Grader.Assignments;
-using Grader.Scenarios.Import;
-using Grader.Scenarios.Suites;
 using Grader.Web.Auth.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -26,7 +24,7 @@ public static class SuitesApi
         app.MapGet("/api/assignments/{id}/suite", GetAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
         app.MapGet("/api/assignments/{id}/suite/public", GetPublicAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
         app.MapPost("/api/suite-import/reference", ImportReferenceAsync).RequireAuthorization(AuthSchemes.StaffPolicy);
-        app.MapGet("/api/suite-schema.json", GetSchema).AllowAnonymous();
+        app.MapGet("/api/suite-schema.json", GetSchemaAsync).AllowAnonymous();
         return app;
     }
 
@@ -84,13 +82,13 @@ public static class SuitesApi
     /// <summary>The public scenarios alone, to hand to students for <c>grader test</c>.</summary>
     public static async Task<Results<ContentHttpResult, NotFound>> GetPublicAsync(string id, IGrainFactory grains) =>
         await grains.GetGrain<IAssignmentGrain>(id).GetAsync() is { } assignment
-            ? TypedResults.Text(SuiteWriter.Write(assignment.ScenariosFor(includePrivate: false)), YamlContentType, Encoding.UTF8)
+            ? TypedResults.Text(await grains.GetGrain<ISuiteFormatGrain>(0).WriteAsync(assignment.ScenariosFor(includePrivate: false).ToList()), YamlContentType, Encoding.UTF8)
             : TypedResults.NotFound();
 
     /// <summary>Converts rows exported from the reference system (a JSON array or a dumpdata export) into a
     /// suite; nothing is stored. The report (rows skipped, deliberate differences per row) leads the YAML
     /// as comments. <c>?compare=text</c> compares bodies as JSON text, as the reference did.</summary>
-    public static async Task<Results<ContentHttpResult, ValidationProblem>> ImportReferenceAsync(HttpRequest request)
+    public static async Task<Results<ContentHttpResult, ValidationProblem>> ImportReferenceAsync(HttpRequest request, IGrainFactory grains)
     {
         var text = await ReadTextAsync(request);
         if (text is null)
@@ -98,13 +96,14 @@ public static class SuitesApi
             return Problem("rows", $"the export is larger than {MaxSuiteBytes / 1024 / 1024} MB");
         }
 
-        var import = ReferenceRowImporter.FromJson(text, exactText: request.Query["compare"] == "text");
-        return import.Errors.Count > 0
+        var import = await grains.GetGrain<ISuiteFormatGrain>(0).ConvertReferenceRowsAsync(text, exactText: request.Query["compare"] == "text");
+        return import.Yaml is null
             ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["rows"] = import.Errors.ToArray() }, title: "The rows were not converted.")
-            : TypedResults.Text(ReferenceImportReport.Comments(import) + SuiteWriter.Write(import.Scenarios), YamlContentType, Encoding.UTF8);
+            : TypedResults.Text(import.Yaml, YamlContentType, Encoding.UTF8);
     }
 
-    public static ContentHttpResult GetSchema() => TypedResults.Text(SuiteSchema.Json, "application/schema+json", Encoding.UTF8);
+    public static async Task<ContentHttpResult> GetSchemaAsync(IGrainFactory grains) =>
+        TypedResults.Text(await grains.GetGrain<ISuiteFormatGrain>(0).SchemaAsync(), "application/schema+json", Encoding.UTF8);
 
     private static ValidationProblem Problem(string key, string error) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [key] = [error] });

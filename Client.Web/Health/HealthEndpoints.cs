@@ -1,14 +1,10 @@
 using System.Text.Json;
-using Docker.DotNet;
 using Grader.Database;
-using Grader.Runners;
-using Grader.Silo.Hosting;
 using Grader.Web.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using StackExchange.Redis;
 
 namespace Grader.Web.Health;
 
@@ -23,13 +19,8 @@ public static partial class HealthEndpoints
     public static IServiceCollection AddGraderHealthChecks(this IServiceCollection services, WebMode mode)
     {
         var checks = services.AddHealthChecks()
-            .AddCheck<PostgresCheck>("postgres", tags: [ReadyTag])
-            .AddCheck<RedisCheck>("redis", tags: [ReadyTag]);
-        if (mode == WebMode.Embedded)
-        {
-            checks.AddCheck<DockerCheck>("docker", tags: [ReadyTag]);
-        }
-
+            .AddCheck<PostgresCheck>("postgres", tags: [ReadyTag]);
+        checks.AddHostingChecks(mode, ReadyTag);
         return services;
     }
 
@@ -51,7 +42,7 @@ public static partial class HealthEndpoints
         }));
     }
 
-    private static async Task<HealthCheckResult> ProbeAsync(Func<CancellationToken, Task> probe, string what, ILogger logger, CancellationToken ct)
+    internal static async Task<HealthCheckResult> ProbeAsync(Func<CancellationToken, Task> probe, string what, ILogger logger, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(3));
@@ -80,24 +71,5 @@ public static partial class HealthEndpoints
                 await using var command = new NpgsqlCommand("SELECT 1", connection);
                 await command.ExecuteScalarAsync(token);
             }, "PostgreSQL", logger, ct);
-    }
-
-    private sealed class RedisCheck(IOptions<RedisSettings> options, ILogger<RedisCheck> logger) : IHealthCheck
-    {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct) =>
-            ProbeAsync(async token =>
-            {
-                var config = ConfigurationOptions.Parse(options.Value.Configuration);
-                config.AbortOnConnectFail = true;
-                config.ConnectTimeout = 2000;
-                await using var redis = await ConnectionMultiplexer.ConnectAsync(config);
-                await redis.GetDatabase().PingAsync();
-            }, "Redis", logger, ct);
-    }
-
-    private sealed class DockerCheck(GradingServices services, ILogger<DockerCheck> logger) : IHealthCheck
-    {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct) =>
-            ProbeAsync(token => services.Docker.PingAsync(token), "Docker engine", logger, ct);
     }
 }

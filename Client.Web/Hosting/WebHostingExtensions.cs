@@ -1,8 +1,6 @@
 using System.Text.Json.Serialization;
 using Grader.Configuration;
 using Grader.Database;
-using Grader.Silo.Hosting;
-using Grader.Silo.Telemetry;
 using Grader.Web.Health;
 using Grader.Web.Queries;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,22 +18,11 @@ public static class WebHostingExtensions
     {
         var web = builder.Configuration.Read<WebSettings>(WebSettings.Section);
         builder.Services.AddSingleton(Options.Create(web));
-        builder.AddGraderTelemetry("grader-web");
         builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddAspNetCoreInstrumentation());
         builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddAspNetCoreInstrumentation());
         builder.Services.AddGraderForwardedHeaders(web);
         builder.Services.AddSingleton<StaticAssetUrls>();
-        if (web.Mode == WebMode.Embedded)
-        {
-            builder.AddGraderSilo();
-        }
-        else
-        {
-            builder.AddGraderClient();
-            builder.Services.AddSingleton(Options.Create(builder.Configuration.Read<DatabaseOptions>(DatabaseOptions.Section)));
-        }
-
-        Grader.Sandbox.ImageOptionsExtensions.AddImagePolicy(builder.Services, builder.Configuration);
+        builder.AddGraderHosting(web.Mode);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();

@@ -192,7 +192,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         var outcome = await services.Docker.InspectAsync(containerId, ct);
         var logs = await LogsAsync(containerId, ct);
         // The fatal-log scan may end the wait on "exec format error" before the engine reports the exit.
-        if ((probe.Readiness == Readiness.Exited || !outcome.Running || probe.Fatal is not null) && DockerEngine.ExecRefusal(logs) is { } refusal)
+        if ((probe.Readiness == Readiness.Exited || !outcome.Running || probe.Fatal is not null) && services.Docker.EntrypointRefusal(logs) is { } refusal)
         {
             return new AttemptReport(AttemptEnd.ImageRefused, refusal, logs, outcome.ExitCode, false, digest);
         }

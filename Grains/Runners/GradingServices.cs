@@ -1,5 +1,6 @@
 using Grader.Database;
 using Grader.Sandbox;
+using Grader.Sandbox.Docker;
 using Grader.Scenarios;
 using Grader.Scenarios.Execution;
 using Microsoft.Extensions.Logging;
@@ -11,14 +12,14 @@ namespace Grader.Runners;
 
 /// <summary>What a grading job needs from its host, bundled so the runner grain stays small.</summary>
 public sealed class GradingServices(
-    DockerEngine docker,
+    ISandboxHost docker,
     ImagePuller images,
     ImageCollector imageCollector,
     DatabaseSandbox database,
     CheckerRole checker,
     DatabaseGovernor governor,
     IHttpClientFactory httpClients,
-    IOptions<RunnerOptions> options,
+    IOptions<DockerHostOptions> options,
     IOptions<DatabaseOptions> databaseOptions,
     CompiledSuiteCache suites,
     ILoggerFactory loggers,
@@ -26,7 +27,8 @@ public sealed class GradingServices(
 {
     public const string StudentHttpClient = "student-app";
 
-    public DockerEngine Docker => docker;
+    /// <summary>The container engine (Docker unless another host is registered).</summary>
+    public ISandboxHost Docker => docker;
 
     public ImagePuller Images => images;
 
@@ -37,11 +39,11 @@ public sealed class GradingServices(
 
     public DatabaseGovernor Governor => governor;
 
-    public RunnerOptions Options => options.Value;
+    public DockerHostOptions Options => options.Value;
 
     public ILoggerFactory Loggers => loggers;
 
-    /// <summary>Reports to a task grain keep trying for <see cref="RunnerOptions.ReportTimeout"/>, each try
+    /// <summary>Reports to a task grain keep trying for <see cref="DockerHostOptions.ReportTimeout"/>, each try
     /// bounded, so that a report survives the seconds in which the cluster has not yet noticed that the
     /// task grain's silo died and moved it. Reports are idempotent by attempt, so a repeat is harmless.</summary>
     public ResiliencePipeline ReportRetry { get; } = new ResiliencePipelineBuilder()

@@ -33,11 +33,11 @@ public sealed partial class HostSweeper(
         {
             foreach (var container in await services.Docker.ListOwnContainersAsync(tag, ct))
             {
-                var name = container.Names.FirstOrDefault() ?? container.ID;
+                var name = container.Name;
                 if (Orphan(name))
                 {
                     LogOrphanRemoved(logger, host, "container", name);
-                    await services.Docker.RemoveContainerAsync(container.ID, ct);
+                    await services.Docker.RemoveContainerAsync(container.Id, ct);
                 }
             }
         }

@@ -1,4 +1,5 @@
 using Grader.Queue;
+using Grader.Sandbox.Docker;
 using Grader.Tasks;
 using Grader.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,7 @@ namespace Grader.Runners;
 /// <summary>The runner of this silo's Docker host. It owns the slots, the job table and the engine, and
 /// lives as long as the silo: a grain activation can be deactivated whenever another silo leaves the
 /// cluster, so no job may depend on one. Only the silo's own shutdown stops jobs: they get
-/// <see cref="RunnerOptions.DrainTimeout"/> to finish, and whatever still runs is handed back.</summary>
+/// <see cref="DockerHostOptions.DrainTimeout"/> to finish, and whatever still runs is handed back.</summary>
 public sealed partial class RunnerHost(
     GradingServices services,
     HostSweeper sweeper,
@@ -33,7 +34,7 @@ public sealed partial class RunnerHost(
 
     public string Host => silo.Name;
 
-    private RunnerOptions Options => services.Options;
+    private DockerHostOptions Options => services.Options;
 
     private bool TakesWork
     {

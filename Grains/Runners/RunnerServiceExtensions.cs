@@ -2,6 +2,7 @@ using Grader.Configuration;
 using Grader.Database;
 using Grader.Sandbox;
 using Grader.Sandbox.Clones;
+using Grader.Sandbox.Docker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,12 +22,10 @@ public static class RunnerServiceExtensions
             return services;
         }
 
-        services.TryAddSingleton(Options.Create(configuration.Read<RunnerOptions>(RunnerOptions.Section)));
         services.TryAddSingleton(Options.Create(configuration.Read<DatabaseOptions>(DatabaseOptions.Section)));
         services.AddImagePolicy(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<DockerEngine>();
-        services.AddSingleton<ImageCollector>();
+        services.AddDockerSandboxHost(configuration);
         services.AddSingleton<ImagePuller>();
         services.AddHttpClient<RegistryManifests>(RegistryManifests.HttpClientName)
             .ConfigureHttpClient(c => c.Timeout = TimeSpan.FromSeconds(30));

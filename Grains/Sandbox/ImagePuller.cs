@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Grader.Sandbox.Docker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ public sealed record PulledImage(string Id, string? Digest, IReadOnlyList<string
 /// (platform, command, compressed size) before any download, the engine's progress totals during it,
 /// and the unpacked image after it. An image that fails any of them is refused, and removed if pulled.</summary>
 public sealed partial class ImagePuller(
-    DockerEngine docker,
+    ISandboxHost docker,
     RegistryManifests registry,
     ImageCollector collector,
     IOptions<ImageOptions> options,

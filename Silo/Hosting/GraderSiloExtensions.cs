@@ -3,6 +3,7 @@ using Grader.Configuration;
 using Grader.Database;
 using Grader.Queue;
 using Grader.Runners;
+using Grader.Sandbox.Docker;
 using Grader.Silo.Storage;
 using Grader.Tasks;
 using Microsoft.Extensions.Configuration;
@@ -47,7 +48,7 @@ public static class GraderSiloExtensions
         services.AddDockerRunner(configuration);
         services.AddTaskQueue(configuration);
         // A SIGTERM lets running jobs finish or hands them back, and their cleanup completes before exit.
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = GradingClusterMembership.ShutdownTimeout(configuration.Read<RunnerOptions>(RunnerOptions.Section)));
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = GradingClusterMembership.ShutdownTimeout(configuration.Read<DockerHostOptions>(DockerHostOptions.Section)));
         services.AddSingleton<TaskTransitions>();
         services.AddSingleton<TaskReadModel>();
         services.AddSingleton<Grader.Evaluations.EvaluationReadModel>();

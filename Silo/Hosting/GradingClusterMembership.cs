@@ -1,4 +1,5 @@
 using Grader.Runners;
+using Grader.Sandbox.Docker;
 using Orleans.Configuration;
 
 namespace Grader.Silo.Hosting;
@@ -19,6 +20,6 @@ public static class GradingClusterMembership
     }
 
     /// <summary>The drain, then the hand-back, then a margin for Orleans' own shutdown.</summary>
-    public static TimeSpan ShutdownTimeout(RunnerOptions runner) =>
+    public static TimeSpan ShutdownTimeout(DockerHostOptions runner) =>
         runner.DrainTimeout + runner.HandBackTimeout + TimeSpan.FromSeconds(15);
 }

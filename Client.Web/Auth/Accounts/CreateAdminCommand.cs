@@ -1,7 +1,7 @@
 using System.Text;
 using Grader.Configuration;
 using Grader.Database;
-using Grader.Silo.Storage;
+using Grader.Web.Hosting;
 using Grader.Web.Auth.SignIn;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -40,7 +40,7 @@ public static class CreateAdminCommand
         builder.Services.AddSingleton(Options.Create(database));
         builder.Services.AddSingleton(Options.Create(builder.Configuration.Read<AuthOptions>(AuthOptions.Section)));
         builder.Services.AddAuthStores();
-        builder.Services.AddSingleton<SchemaMigrator>();
+        builder.Services.AddSchemaMigration();
         using var host = builder.Build();
         var users = host.Services.GetRequiredService<UserStore>();
         var passwords = host.Services.GetRequiredService<LocalPasswords>();
@@ -54,7 +54,7 @@ public static class CreateAdminCommand
 
         try
         {
-            await host.Services.GetRequiredService<SchemaMigrator>().ApplyAsync(database.ConnectionString(), CancellationToken.None);
+            await GraderHosting.MigrateSchemaAsync(host.Services, database.ConnectionString());
             if (await users.FindAsync(normalized, CancellationToken.None) is not null)
             {
                 await Console.Error.WriteLineAsync($"The user '{normalized}' already exists{(rest.Contains(IfMissing) ? "; left as it is" : "")}.");

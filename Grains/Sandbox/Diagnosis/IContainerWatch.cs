@@ -13,7 +13,7 @@ public interface IContainerWatch
 }
 
 /// <summary>The watch over one container of the local Docker engine.</summary>
-public sealed class DockerContainerWatch(DockerEngine docker, string containerId, int logLimitBytes) : IContainerWatch
+public sealed class DockerContainerWatch(ISandboxHost docker, string containerId, int logLimitBytes) : IContainerWatch
 {
     public Task<ContainerOutcome> InspectAsync(CancellationToken ct) => docker.InspectAsync(containerId, ct);
 

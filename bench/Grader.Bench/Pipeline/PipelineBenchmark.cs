@@ -38,7 +38,7 @@ internal static partial class PipelineBenchmark
             using var host = await StartSiloAsync(env, stateDatabase, stamp);
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var transitions = host.Services.GetRequiredService<TaskTransitions>();
-            var engine = host.Services.GetRequiredService<GradingServices>().Docker;
+            var engine = host.Services.GetRequiredService<Grader.Sandbox.Docker.DockerEngine>();
             await grains.GetGrain<IAssignmentGrain>("bench").SetAsync(Assignment(template));
 
             Console.WriteLine($"Grading {runs} tasks one at a time ({Scenarios} scenarios, isolated database), after one warm-up...");
@@ -120,7 +120,7 @@ internal static partial class PipelineBenchmark
 
     /// <summary>What any runner must pay: create, start and remove a container of the same image, plus
     /// how long the app itself takes to open its port (polled every 2 ms, so it is the app's time).</summary>
-    private static async Task<(double Bare, double AppReady)> FloorAsync(Grader.Sandbox.DockerEngine engine, string imageId, string network, int i)
+    private static async Task<(double Bare, double AppReady)> FloorAsync(Grader.Sandbox.Docker.DockerEngine engine, string imageId, string network, int i)
     {
         var clock = Stopwatch.StartNew();
         var created = await engine.Client.Containers.CreateContainerAsync(new CreateContainerParameters

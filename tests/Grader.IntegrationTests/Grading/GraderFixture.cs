@@ -143,7 +143,7 @@ public class GraderFixture : IAsyncLifetime
         var tag = SandboxNames.TagFor(HostName);
         var services = Services.GetRequiredService<GradingServices>();
         var containers = await services.Docker.ListOwnContainersAsync(tag, CancellationToken.None);
-        Assert.Empty(containers.Select(c => c.Names.FirstOrDefault()));
+        Assert.Empty(containers.Select(c => c.Name));
         Assert.Empty(await services.Database.ListOwnAsync(tag, CancellationToken.None));
     }
 }

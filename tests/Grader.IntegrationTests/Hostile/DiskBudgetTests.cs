@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Grader.Sandbox;
+using Grader.Sandbox.Docker;
 
 namespace Grader.IntegrationTests.Hostile;
 

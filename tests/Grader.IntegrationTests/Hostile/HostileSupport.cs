@@ -3,6 +3,7 @@ using Grader.Assignments;
 using Grader.IntegrationTests.Grading;
 using Grader.IntegrationTests.Infrastructure;
 using Grader.Runners;
+using Grader.Sandbox.Docker;
 using Grader.Sandbox;
 
 namespace Grader.IntegrationTests.Hostile;
@@ -19,7 +20,7 @@ public static class HostileSupport
     public static ScenarioStep Step(string path, string expected, IReadOnlyDictionary<string, string>? headers = null) =>
         new(new StepRequest("GET", path, Headers: headers), new StepExpectation([200], expected, null, MatchMode.Exact));
 
-    public static DockerEngine Docker(this GraderFixture grader) => grader.Services.GetRequiredService<GradingServices>().Docker;
+    public static DockerEngine Docker(this GraderFixture grader) => grader.Services.GetRequiredService<DockerEngine>();
 
     public static async Task<ListeningApp> StartListeningAppAsync(this GraderFixture grader, string assignmentId, string userId)
     {

@@ -1,4 +1,5 @@
 using Grader.Sandbox;
+using Grader.Sandbox.Docker;
 
 namespace Grader.UnitTests.Sandbox;
 

@@ -1,31 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Grader.Runners;
+namespace Grader.Sandbox.Docker;
 
-public enum ImageCleanupPolicy
-{
-    /// <summary>Keep pulled images: a resubmission of an unchanged image starts without a download.</summary>
-    Keep,
-    /// <summary>Remove the image after each task, as the reference system does.</summary>
-    RemoveAfterTask,
-}
-
-/// <summary>Credentials for one registry, the equivalent of <c>docker login</c>.</summary>
-public sealed class RegistryCredential
-{
-    /// <summary>Registry host as it appears in image references, e.g. ghcr.io or 127.0.0.1:55000.</summary>
-    [Required]
-    public string Server { get; set; } = "";
-
-    [Required]
-    public string Username { get; set; } = "";
-
-    [Required]
-    public string Password { get; set; } = "";
-}
-
-/// <summary>How this host's runner drives its Docker engine. Section: <c>Docker</c>.</summary>
-public sealed class RunnerOptions
+/// <summary>This host's Docker engine and what its runner grades on it (slots, limits, timeouts).
+/// Section: <c>Docker</c>. The name says the section; the keys are unchanged.</summary>
+public sealed class DockerHostOptions
 {
     public const string Section = "Docker";
 

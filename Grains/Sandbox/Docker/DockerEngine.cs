@@ -2,17 +2,16 @@ using System.Net;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using Grader.Runners;
 using Grader.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Grader.Sandbox;
+namespace Grader.Sandbox.Docker;
 
 /// <summary>The runner's only door to the local Docker engine.</summary>
-public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogger<DockerEngine> logger) : IDisposable
+public sealed partial class DockerEngine(IOptions<DockerHostOptions> options, ILogger<DockerEngine> logger) : ISandboxHost, IDisposable
 {
-    private readonly RunnerOptions _options = options.Value;
+    private readonly DockerHostOptions _options = options.Value;
     private readonly DockerClient _client = new DockerClientConfiguration(new Uri(options.Value.Endpoint)).CreateClient();
 
     public IDockerClient Client => _client;
@@ -298,15 +297,17 @@ public sealed partial class DockerEngine(IOptions<RunnerOptions> options, ILogge
     }
 
     /// <summary>Every container this host's runners created, running or not.</summary>
-    public async Task<IList<ContainerListResponse>> ListOwnContainersAsync(string hostTag, CancellationToken ct) =>
-        await _client.Containers.ListContainersAsync(new ContainersListParameters
+    public async Task<IReadOnlyList<SandboxContainer>> ListOwnContainersAsync(string hostTag, CancellationToken ct) =>
+        (await _client.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>>
             {
                 ["label"] = new Dictionary<string, bool> { [$"{SandboxNames.LabelHost}={hostTag}"] = true },
             },
-        }, ct);
+        }, ct)).Select(c => new SandboxContainer(c.ID, c.Names.FirstOrDefault() ?? c.ID)).ToList();
+
+    public string? EntrypointRefusal(string? logs) => ExecRefusal(logs);
 
     private async Task<ImageInspectResponse?> TryInspectImageAsync(string name, CancellationToken ct)
     {

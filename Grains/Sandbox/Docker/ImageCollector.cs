@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
+using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Grader.Sandbox;
+namespace Grader.Sandbox.Docker;
 
 /// <summary>Keeps pulled student images within <c>Images:DiskBudgetGb</c>. Only images whose every name
 /// comes from an allowed registry count; an image any container uses, or that was pulled within
@@ -54,7 +55,7 @@ public sealed partial class ImageCollector(DockerEngine docker, IOptions<ImageOp
                 LogCollected(logger, victim.Id, victim.SizeBytes / (1024 * 1024), victim.LastUsed);
                 used = await docker.ImageLayersBytesAsync(ct);
             }
-            catch (Docker.DotNet.DockerApiException e)
+            catch (DockerApiException e)
             {
                 LogNotCollected(logger, victim.Id, e.StatusCode);
             }
