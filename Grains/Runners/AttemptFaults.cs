@@ -43,7 +43,7 @@ public sealed class AttemptFaults(GraderDataSource database)
         return null;
     }
 
-    /// <summary>The report as it stands, or, if the engine stopped under the attempt (see <see cref="EngineWatch"/>)
+    /// <summary>The report as it stands, or, if the engine stopped under the attempt (see <see cref="Sandbox.IEngineWatch"/>)
     /// or the database server restarted or vanished while a database-backed app was judged, a report that
     /// the attempt is ours to rerun.</summary>
     public async Task<AttemptReport> ReviewAsync(AttemptReport report, DateTime? startedBefore, bool usesDatabase, bool engineInterrupted)

@@ -24,7 +24,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
 
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
-    /// <summary>The engine stopped while this attempt ran (see <see cref="EngineWatch"/>).</summary>
+    /// <summary>The engine stopped while this attempt ran (see <see cref="Sandbox.IEngineWatch"/>).</summary>
     public bool EngineInterrupted { get; private set; }
 
     /// <summary>Stops the job; cleanup still runs.</summary>
@@ -57,7 +57,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         var handedBack = false;
         IReadOnlyList<string> warnings = [];
         var databaseStartedAt = await services.Faults.ServerStartedAtAsync();
-        using var engine = new EngineWatch(services.Docker.Client);
+        using var engine = services.Docker.WatchEngine();
         try
         {
             var image = ImageReference.Parse(work.Spec.Image);

@@ -10,6 +10,9 @@ public interface ISandboxHost
 {
     Task PingAsync(CancellationToken ct);
 
+    /// <summary>Starts watching the engine for one attempt; dispose it when the attempt ends.</summary>
+    IEngineWatch WatchEngine();
+
     /// <summary>Pulls the image, stopping once its compressed layers pass the budget.</summary>
     Task<(string ImageId, string? Digest, ImageFacts Facts)> PullAsync(ImageReference image, long maxCompressedBytes, CancellationToken ct);
 

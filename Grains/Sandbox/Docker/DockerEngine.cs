@@ -16,6 +16,8 @@ public sealed partial class DockerEngine(IOptions<DockerHostOptions> options, IL
 
     public IDockerClient Client => _client;
 
+    public IEngineWatch WatchEngine() => new DockerEngineWatch(_client);
+
     public async Task PingAsync(CancellationToken ct) => await _client.System.PingAsync(ct);
 
     /// <summary>Pulls the image (the engine skips layers it already has) and returns its local id and what

@@ -36,7 +36,7 @@ internal static partial class PipelineBenchmark
             using var host = await StartSiloAsync(env, stateDatabase, stamp, Slots);
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var transitions = host.Services.GetRequiredService<TaskTransitions>();
-            var engine = host.Services.GetRequiredService<GradingServices>().Docker;
+            var engine = host.Services.GetRequiredService<Grader.Sandbox.Docker.DockerEngine>();
             await grains.GetGrain<IAssignmentGrain>("bench").SetAsync(Assignment(template));
             await GradeAsync(grains, transitions, image);
             var imageId = (await engine.Client.Images.InspectImageAsync(image)).ID;
@@ -90,7 +90,7 @@ internal static partial class PipelineBenchmark
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>One task's work done the plainest way, with Docker.DotNet and Npgsql directly.</summary>
-    private sealed class BareLoop(Dictionary<string, string> env, Grader.Sandbox.DockerEngine engine, string imageId, string template, string stamp)
+    private sealed class BareLoop(Dictionary<string, string> env, Grader.Sandbox.Docker.DockerEngine engine, string imageId, string template, string stamp)
     {
         private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
         private readonly string _network = env["Docker__StudentNetwork"];

@@ -1,27 +1,27 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
-namespace Grader.Runners;
+namespace Grader.Sandbox.Docker;
 
 /// <summary>The engine's event stream, held open for one attempt. dockerd ends it only when it stops, and
 /// a stopping dockerd kills every container (exit 137) whatever the app did, so a stream that ended
-/// before the attempt did means the attempt's verdict is ours, not the student's (see
-/// <see cref="AttemptFaults.ReviewAsync"/>).</summary>
-public sealed class EngineWatch : IDisposable
+/// before the attempt did means the attempt's verdict is ours, not the student's (the runner's fault review reads it).</summary>
+public sealed class DockerEngineWatch : IEngineWatch
 {
     private readonly CancellationTokenSource _stop = new();
     private volatile bool _interrupted;
 
     private readonly IDockerClient _engine;
 
-    public EngineWatch(IDockerClient engine)
+    public DockerEngineWatch(IDockerClient engine)
     {
         _engine = engine;
         _ = WatchAsync(engine);
     }
 
-    /// <summary>The engine stopped, or could not be watched, while the attempt ran. A stream that broke a
-    /// moment ago may not have been noticed yet, so an engine that does not answer now counts too.</summary>
+    /// <inheritdoc/>
+    /// <remarks>A stream that broke a moment ago may not have been noticed yet, so an engine that does not
+    /// answer now counts too.</remarks>
     public async Task<bool> InterruptedAsync()
     {
         if (_interrupted)
