@@ -29,32 +29,20 @@ public static class SuitesApi
     }
 
     /// <param name="file">The name errors are reported under, e.g. hw1.yaml.</param>
-    public static async Task<Results<Ok<SuiteSummary>, NotFound, ValidationProblem>> PutAsync(string id, HttpRequest request, IGrainFactory grains,
-        System.Security.Claims.ClaimsPrincipal user, string? file = null)
-    {
-        var text = await ReadTextAsync(request);
-        if (text is null)
-        {
-            return Problem("suite", SuiteLimits.TooLarge);
-        }
-
-        var grain = grains.GetGrain<IAssignmentGrain>(id);
-        if (await grain.GetAsync() is null)
-        {
-            return TypedResults.NotFound();
-        }
-
-        var update = await grain.SetSuiteAsync(text, string.IsNullOrWhiteSpace(file) ? $"{id}.yaml" : file, user.Username());
-        return update.Stored
-            ? TypedResults.Ok(new SuiteSummary(id, update.Scenarios, update.Points))
-            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["suite"] = update.Errors.ToArray() }, title: "The suite was not stored.");
-    }
+    public static Task<Results<Ok<SuiteSummary>, NotFound, ValidationProblem>> PutAsync(string id, HttpRequest request, IGrainFactory grains,
+        System.Security.Claims.ClaimsPrincipal user, string? file = null) =>
+        CheckAsync(id, request, grains, file, (grain, text, name) => grain.SetSuiteAsync(text, name, user.Username()), u => u.Stored, "The suite was not stored.");
 
     /// <summary>The checks of <see cref="PutAsync"/> without storing anything, so a script (or
     /// <c>grader suite validate</c>) can show every error before anyone uploads.</summary>
     /// <param name="file">The name errors are reported under, e.g. hw1.yaml.</param>
-    public static async Task<Results<Ok<SuiteSummary>, NotFound, ValidationProblem>> ValidateAsync(string id, HttpRequest request, IGrainFactory grains,
-        string? file = null)
+    public static Task<Results<Ok<SuiteSummary>, NotFound, ValidationProblem>> ValidateAsync(string id, HttpRequest request, IGrainFactory grains,
+        string? file = null) =>
+        CheckAsync(id, request, grains, file, (grain, text, name) => grain.ValidateSuiteAsync(text, name), u => u.Errors.Count == 0, "The suite is not valid.");
+
+    /// <summary>Reads the uploaded suite and hands it to the grain, which alone decides whether it is valid.</summary>
+    private static async Task<Results<Ok<SuiteSummary>, NotFound, ValidationProblem>> CheckAsync(string id, HttpRequest request, IGrainFactory grains,
+        string? file, Func<IAssignmentGrain, string, string, Task<SuiteUpdate>> check, Func<SuiteUpdate, bool> accepted, string refusal)
     {
         var text = await ReadTextAsync(request);
         if (text is null)
@@ -68,10 +56,10 @@ public static class SuitesApi
             return TypedResults.NotFound();
         }
 
-        var check = await grain.ValidateSuiteAsync(text, string.IsNullOrWhiteSpace(file) ? $"{id}.yaml" : file);
-        return check.Errors.Count == 0
-            ? TypedResults.Ok(new SuiteSummary(id, check.Scenarios, check.Points))
-            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["suite"] = check.Errors.ToArray() }, title: "The suite is not valid.");
+        var update = await check(grain, text, string.IsNullOrWhiteSpace(file) ? $"{id}.yaml" : file);
+        return accepted(update)
+            ? TypedResults.Ok(new SuiteSummary(id, update.Scenarios, update.Points))
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["suite"] = update.Errors.ToArray() }, title: refusal);
     }
 
     public static async Task<Results<ContentHttpResult, NotFound>> GetAsync(string id, IGrainFactory grains) =>

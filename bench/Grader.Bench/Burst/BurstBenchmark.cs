@@ -255,15 +255,12 @@ internal static class BurstBenchmark
         return host;
     }
 
-    private static string ConnectionString(Dictionary<string, string> env, string database) => new NpgsqlConnectionStringBuilder
+    private static string ConnectionString(Dictionary<string, string> env, string database)
     {
-        Host = env["Database__Host"],
-        Port = int.Parse(env["Database__Port"], CultureInfo.InvariantCulture),
-        Username = env["Database__Username"],
-        Password = env["Database__Password"],
-        Database = database,
-        MaxPoolSize = 600,
-    }.ConnectionString;
+        var pooled = StackEnvironment.Database(env, database);
+        (pooled.Pooling, pooled.MaxPoolSize) = (true, 600);
+        return pooled.ConnectionString;
+    }
 
     private static double Mean(List<Accepted> values) => values.Count == 0 ? double.NaN : values.Average(a => a.Ms);
 

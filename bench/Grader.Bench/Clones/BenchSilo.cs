@@ -1,5 +1,6 @@
 using System.Globalization;
 using Grader.Assignments;
+using Grader.Bench.Pipeline;
 using Grader.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -31,24 +32,11 @@ internal sealed class BenchSilo : IAsyncDisposable
         await databases.ExecAsync("postgres", $"CREATE DATABASE {state}");
         var budgetMb = (int)(templateBytes / 1048576 * 3) + 64;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(StackEnvironment.SiloSettings(env, $"bench-clones-{stamp}", state, 21321));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Cluster:ClusterId"] = $"bench-clones-{stamp}",
-            ["Cluster:ServiceId"] = $"bench-clones-{stamp}",
-            ["Cluster:SiloName"] = $"bench-clones-{stamp}",
-            ["Cluster:SiloPort"] = "21321",
-            ["Cluster:GatewayPort"] = "21322",
-            ["Redis:Configuration"] = env["Redis__Configuration"],
-            ["Database:Host"] = env["Database__Host"],
-            ["Database:Port"] = env["Database__Port"],
-            ["Database:Username"] = env["Database__Username"],
-            ["Database:Password"] = env["Database__Password"],
-            ["Database:Name"] = state,
-            ["Database:StudentHost"] = env["Database__StudentHost"],
             // The clone starts at the template's size; the per-attempt budget must leave room above it.
             ["Database:SandboxDatabaseLimitMb"] = budgetMb.ToString(CultureInfo.InvariantCulture),
-            ["Docker:Endpoint"] = env["Docker__Endpoint"],
-            ["Docker:StudentNetwork"] = env["Docker__StudentNetwork"],
             ["Docker:Slots"] = "1",
             ["Docker:Registries:0:Server"] = env["GRADER_REGISTRY"],
             ["Docker:Registries:0:Username"] = env["GRADER_REGISTRY_USER"],

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Grader.Bench.Pipeline;
 using Npgsql;
 
 namespace Grader.Bench.Clones;
@@ -11,16 +12,12 @@ internal sealed class BenchTemplate(Dictionary<string, string> env)
 {
     public const string CachedPrefix = "grader_bench_clones_cached_";
 
-    public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
+    public string ConnectionString(string database)
     {
-        Host = env["Database__Host"],
-        Port = int.Parse(env["Database__Port"], CultureInfo.InvariantCulture),
-        Username = env["Database__Username"],
-        Password = env["Database__Password"],
-        Database = database,
-        Pooling = false,
-        CommandTimeout = 600,
-    }.ConnectionString;
+        var builder = StackEnvironment.Database(env, database);
+        builder.CommandTimeout = 600;
+        return builder.ConnectionString;
+    }
 
     /// <summary>A template of about <paramref name="megabytes"/> MB (rows of about 1 KB in one table with
     /// an index, the shape of a course dump), built once and reused.</summary>

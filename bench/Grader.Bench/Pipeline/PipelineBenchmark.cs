@@ -174,22 +174,9 @@ internal static partial class PipelineBenchmark
     internal static async Task<IHost> StartSiloAsync(Dictionary<string, string> env, string database, string stamp, int slots = 1)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(StackEnvironment.SiloSettings(env, $"bench-{stamp}", database, 21311));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Cluster:ClusterId"] = $"bench-{stamp}",
-            ["Cluster:ServiceId"] = $"bench-{stamp}",
-            ["Cluster:SiloName"] = $"bench-{stamp}",
-            ["Cluster:SiloPort"] = "21311",
-            ["Cluster:GatewayPort"] = "21312",
-            ["Redis:Configuration"] = env["Redis__Configuration"],
-            ["Database:Host"] = env["Database__Host"],
-            ["Database:Port"] = env["Database__Port"],
-            ["Database:Username"] = env["Database__Username"],
-            ["Database:Password"] = env["Database__Password"],
-            ["Database:Name"] = database,
-            ["Database:StudentHost"] = env["Database__StudentHost"],
-            ["Docker:Endpoint"] = env["Docker__Endpoint"],
-            ["Docker:StudentNetwork"] = env["Docker__StudentNetwork"],
             ["Docker:Slots"] = slots.ToString(CultureInfo.InvariantCulture),
             ["Docker:Registries:0:Server"] = env["GRADER_REGISTRY"],
             ["Docker:Registries:0:Username"] = env["GRADER_REGISTRY_USER"],
@@ -202,22 +189,7 @@ internal static partial class PipelineBenchmark
         return host;
     }
 
-    internal static async Task ExecAsync(Dictionary<string, string> env, string database, string sql)
-    {
-        var connection = new NpgsqlConnectionStringBuilder
-        {
-            Host = env["Database__Host"],
-            Port = int.Parse(env["Database__Port"], CultureInfo.InvariantCulture),
-            Username = env["Database__Username"],
-            Password = env["Database__Password"],
-            Database = database,
-            Pooling = false,
-        };
-        await using var conn = new NpgsqlConnection(connection.ConnectionString);
-        await conn.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, conn);
-        await command.ExecuteNonQueryAsync();
-    }
+    internal static Task ExecAsync(Dictionary<string, string> env, string database, string sql) => StackEnvironment.ExecAsync(env, database, sql);
 
     private static void Row(string name, List<double> values) =>
         Console.WriteLine($"{name,-44} {Median(values),8:0} {Percentile(values, 0.9),8:0} {values.Min(),8:0}");

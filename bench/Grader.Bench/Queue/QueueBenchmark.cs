@@ -230,41 +230,21 @@ internal static partial class QueueBenchmark
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private static string ConnectionString(Dictionary<string, string> env, string database) => new NpgsqlConnectionStringBuilder
+    private static string ConnectionString(Dictionary<string, string> env, string database)
     {
-        Host = env["Database__Host"],
-        Port = int.Parse(env["Database__Port"], CultureInfo.InvariantCulture),
-        Username = env["Database__Username"],
-        Password = env["Database__Password"],
-        Database = database,
-    }.ConnectionString;
-
-    private static async Task ExecAsync(Dictionary<string, string> env, string database, string sql)
-    {
-        await using var conn = new NpgsqlConnection(ConnectionString(env, database) + ";Pooling=false");
-        await conn.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, conn);
-        await command.ExecuteNonQueryAsync();
+        var pooled = StackEnvironment.Database(env, database);
+        pooled.Pooling = true;
+        return pooled.ConnectionString;
     }
+
+    private static Task ExecAsync(Dictionary<string, string> env, string database, string sql) => StackEnvironment.ExecAsync(env, database, sql);
 
     private static async Task<IHost> StartSiloAsync(Dictionary<string, string> env, string database, string stamp, string silentRegistry)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(StackEnvironment.SiloSettings(env, $"bench-queue-{stamp}", database, 21321));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Cluster:ClusterId"] = $"bench-queue-{stamp}",
-            ["Cluster:ServiceId"] = $"bench-queue-{stamp}",
-            ["Cluster:SiloName"] = $"bench-queue-{stamp}",
-            ["Cluster:SiloPort"] = "21321",
-            ["Cluster:GatewayPort"] = "21322",
-            ["Redis:Configuration"] = env["Redis__Configuration"],
-            ["Database:Host"] = env["Database__Host"],
-            ["Database:Port"] = env["Database__Port"],
-            ["Database:Username"] = env["Database__Username"],
-            ["Database:Password"] = env["Database__Password"],
-            ["Database:Name"] = database,
-            ["Docker:Endpoint"] = env["Docker__Endpoint"],
-            ["Docker:StudentNetwork"] = env["Docker__StudentNetwork"],
             ["Docker:Slots"] = "1",
             ["Docker:PullTimeout"] = "01:00:00",
             // The slot holder's image must pass the allow-list, or it fails at once and frees the slot.

@@ -36,15 +36,7 @@ internal sealed record MachineInfo(int Cores, double MemoryGb, string Os, string
 
     private static async Task<string> PostgresVersionAsync(Dictionary<string, string> env)
     {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
-        {
-            Host = env["Database__Host"],
-            Port = int.Parse(env["Database__Port"], CultureInfo.InvariantCulture),
-            Username = env["Database__Username"],
-            Password = env["Database__Password"],
-            Database = "postgres",
-            Pooling = false,
-        }.ConnectionString);
+        await using var connection = new NpgsqlConnection(StackEnvironment.Database(env, "postgres").ConnectionString);
         await connection.OpenAsync();
         return connection.PostgreSqlVersion.ToString();
     }

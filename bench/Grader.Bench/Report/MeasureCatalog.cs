@@ -15,6 +15,7 @@ internal static class MeasureCatalog
     public static IReadOnlyList<Measure> All { get; } =
     [
         new("matcher", quick => Task.FromResult(MatcherBenchmark.Goals(quick))),
+        new("judging", quick => Task.FromResult(SuiteParsing.Goals(quick))),
         new("queue", QueueBenchmark.GoalsAsync),
         new("pipeline", PipelineBenchmark.GoalsAsync),
         new("burst", BurstBenchmark.GoalsAsync),

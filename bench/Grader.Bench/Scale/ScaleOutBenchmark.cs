@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Grader.Assignments;
+using Grader.Bench.Pipeline;
 using Grader.Bench.Report;
 using Grader.Silo.Hosting;
 using Grader.Tasks;
@@ -346,19 +347,5 @@ internal static class ScaleOutBenchmark
 
     private static string Script(string path, params string[] args) => Grader.Testing.StackScripts.RunScript(path, args);
 
-    private static async Task ExecAsync(Dictionary<string, string> env, string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
-        {
-            Host = env["Database__Host"],
-            Port = int.Parse(env["Database__Port"], CultureInfo.InvariantCulture),
-            Username = env["Database__Username"],
-            Password = env["Database__Password"],
-            Database = database,
-            Pooling = false,
-        }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private static Task ExecAsync(Dictionary<string, string> env, string database, string sql) => StackEnvironment.ExecAsync(env, database, sql);
 }

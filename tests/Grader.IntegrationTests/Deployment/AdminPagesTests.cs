@@ -23,8 +23,7 @@ public sealed class AdminPagesTests(PublishedFixture grader)
         var (adminName, adminPassword) = await grader.AccountAsync($"adminui-{LocalStack.RunId}", UserRole.Admin);
         var (target, _) = await grader.AccountAsync($"adminui-target-{LocalStack.RunId}", UserRole.Student);
         var page = await grader.SignedInPageAsync(adminName, adminPassword);
-        var problems = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") { problems.Add(m.Text); } };
+        var problems = PublishedFixture.ConsoleErrors(page);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Admin", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();

@@ -13,10 +13,7 @@ public sealed class ApiReferencePageTests(PublishedFixture grader)
     [Fact]
     public async Task TheBundledReferenceShowsEveryOperationWithItsSummaryUnderTheCsp()
     {
-        var (user, password) = await grader.AccountAsync($"api-docs-{LocalStack.RunId}", UserRole.Staff);
-        var page = await grader.SignedInPageAsync(user, password);
-        var problems = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") { problems.Add(m.Text); } };
+        var (page, problems) = await grader.SignedInAsAsync("api-docs", UserRole.Staff);
         page.PageError += (_, e) => problems.Add(e);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "API", Exact = true }).ClickAsync();

@@ -1,5 +1,6 @@
 using Grader.IntegrationTests.Browser;
 using Grader.IntegrationTests.Staff;
+using Grader.Web.Auth;
 using Microsoft.Playwright;
 
 namespace Grader.IntegrationTests.Deployment;
@@ -19,9 +20,7 @@ public sealed class ChartsPageTests(PublishedFixture grader)
         // Stored, so the filter offers it; its tasks are written straight into the read model.
         await DemoAssignment.StoreAsync(grader.Grains, assignment);
         await ChartRows.InsertKnownSetAsync(grader.Grader.StateDatabase, assignment);
-        var page = await StaffPageAsync("charts-staff");
-        var problems = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") { problems.Add(m.Text); } };
+        var (page, problems) = await grader.SignedInAsAsync("charts-staff", UserRole.Staff);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Charts" }).ClickAsync();
         await page.GetByLabel("Assignment", new() { Exact = true }).SelectOptionAsync(assignment);
@@ -57,7 +56,7 @@ public sealed class ChartsPageTests(PublishedFixture grader)
     [Fact]
     public async Task ListFiltersFoldAwayOnAPhoneAndStayOpenOnADesktop()
     {
-        var page = await StaffPageAsync("lists-staff");
+        var (page, _) = await grader.SignedInAsAsync("lists-staff", UserRole.Staff);
         foreach (var path in new[] { "/tasks", "/staff/evaluations/past", "/staff/charts" })
         {
             await page.SetViewportSizeAsync(375, 800);
@@ -75,9 +74,4 @@ public sealed class ChartsPageTests(PublishedFixture grader)
     private static async Task<int[]> DataOfAsync(IPage page, string chart, string read) =>
         await page.Locator($"#chart-{chart}").EvaluateAsync<int[]>($"c => ({read})(Chart.getChart(c))");
 
-    private async Task<IPage> StaffPageAsync(string name)
-    {
-        var (staff, password) = await grader.AccountAsync($"{name}-{LocalStack.RunId}", Grader.Web.Auth.UserRole.Staff);
-        return await grader.SignedInPageAsync(staff, password);
-    }
 }

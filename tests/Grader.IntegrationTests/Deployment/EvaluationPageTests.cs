@@ -17,9 +17,7 @@ public sealed class EvaluationPageTests(PublishedFixture grader)
     public async Task AClassListWithABadLineRunsTheRestToAFullBarAndAProtocol()
     {
         await DemoAssignment.StoreAsync(grader.Grains, "published-evaluation");
-        var page = await StaffPageAsync("eval-staff");
-        var problems = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") { problems.Add(m.Text); } };
+        var (page, problems) = await grader.SignedInAsAsync("eval-staff", UserRole.Staff);
         var csv = $"user,image,group\nann,{grader.Image("correct")},a\nben,{grader.Image("wrong")},a\nbad,not a valid image,b\ncid,{grader.Image("correct")},b\n";
 
         var evaluationId = await UploadAsync(page, "published-evaluation", csv);
@@ -49,7 +47,7 @@ public sealed class EvaluationPageTests(PublishedFixture grader)
     public async Task CancelEndsEveryUnfinishedTaskOfTheEvaluation()
     {
         await DemoAssignment.StoreAsync(grader.Grains, "published-evaluation-cancel");
-        var page = await StaffPageAsync("eval-cancel");
+        var (page, _) = await grader.SignedInAsAsync("eval-cancel", UserRole.Staff);
         // An app that never listens keeps its task in the probe for its whole start-up timeout.
         var csv = new StringBuilder("user,image\n");
         for (var i = 1; i <= 3; i++)
@@ -72,11 +70,6 @@ public sealed class EvaluationPageTests(PublishedFixture grader)
         }
     }
 
-    private async Task<IPage> StaffPageAsync(string name)
-    {
-        var (staff, password) = await grader.AccountAsync($"{name}-{LocalStack.RunId}", UserRole.Staff);
-        return await grader.SignedInPageAsync(staff, password);
-    }
 
     private static async Task<Guid> UploadAsync(IPage page, string assignmentId, string csv)
     {

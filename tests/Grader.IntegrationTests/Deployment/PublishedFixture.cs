@@ -72,6 +72,29 @@ public sealed class PublishedFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>A page signed in as a new account named after the test (unique per run), with the browser's
+    /// console errors collected: a CSP refusal or a failing script shows up there.</summary>
+    public async Task<(IPage Page, List<string> Problems)> SignedInAsAsync(string name, UserRole role)
+    {
+        var (username, password) = await AccountAsync($"{name}-{LocalStack.RunId}", role);
+        var page = await SignedInPageAsync(username, password);
+        return (page, ConsoleErrors(page));
+    }
+
+    /// <summary>The console errors the page logs from now on.</summary>
+    public static List<string> ConsoleErrors(IPage page)
+    {
+        var problems = new List<string>();
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error")
+            {
+                problems.Add(m.Text);
+            }
+        };
+        return problems;
+    }
+
     public static Task<Guid> SubmitAsync(IPage page, string assignmentId, string image, string screenshot) =>
         BrowserFixture.SubmitAsync(page, assignmentId, image, screenshot);
 

@@ -65,10 +65,7 @@ public sealed class RejudgePageTests(PublishedFixture grader)
                 Steps = [s.Steps[0] with { Expect = s.Steps[0].Expect with { JsonBody = """{"status": "OK", "database": "#number"}""" } }],
             }).ToList(),
         });
-        var (staff, password) = await grader.AccountAsync($"{name}-{LocalStack.RunId}", UserRole.Staff);
-        var page = await grader.SignedInPageAsync(staff, password);
-        var problems = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") { problems.Add(m.Text); } };
+        var (page, problems) = await grader.SignedInAsAsync(name, UserRole.Staff);
 
         await page.GotoAsync($"{grader.BaseUrl}/staff/assignments/{assignmentId}/rejudges");
         await page.GetByLabel("Which students").SelectOptionAsync("Assignment");

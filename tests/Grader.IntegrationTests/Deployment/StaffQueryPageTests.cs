@@ -14,10 +14,7 @@ public sealed class StaffQueryPageTests(PublishedFixture grader)
     public async Task StaffFindTheStuckTaskSortItDownloadItAndAnAdminCannotReadAccounts()
     {
         var stuck = await SeedStuckTaskAsync();
-        var (staff, password) = await grader.AccountAsync($"queries-staff-{LocalStack.RunId}", UserRole.Staff);
-        var page = await grader.SignedInPageAsync(staff, password);
-        var problems = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") { problems.Add(m.Text); } };
+        var (page, problems) = await grader.SignedInAsAsync("queries-staff", UserRole.Staff);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Queries" }).ClickAsync();
         await Screenshots.BothWidthsAsync(page, "staff-queries-list");

@@ -20,10 +20,7 @@ public sealed class SuiteEditorPageTests(PublishedFixture grader)
         await DemoAssignment.StoreAsync(grader.Grains, Id);
         var original = Suite(Enumerable.Range(1, 15).Select(i => Scenario($"s{i}", $"Scenario {i}")));
         Assert.True((await Assignment.SetSuiteAsync(original, $"{Id}.yaml")).Stored);
-        var (staff, password) = await grader.AccountAsync($"suite-editor-{LocalStack.RunId}", UserRole.Staff);
-        var page = await grader.SignedInPageAsync(staff, password);
-        var problems = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") { problems.Add(m.Text); } };
+        var (page, problems) = await grader.SignedInAsAsync("suite-editor", UserRole.Staff);
 
         await page.GotoAsync($"/staff/assignments/{Id}");
         await page.GetByRole(AriaRole.Link, new() { Name = "Edit the suite" }).ClickAsync();
