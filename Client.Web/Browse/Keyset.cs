@@ -2,19 +2,29 @@ using System.Globalization;
 
 namespace Grader.Web.Browse;
 
-/// <summary>A position in a list ordered newest first by (time, id): unique and stable while rows are added,
-/// unlike an offset. Written in links as <c>{UTC ticks}-{id}</c>.</summary>
-public sealed record PageCursor(DateTimeOffset At, Guid Id)
+/// <summary>A position in a list ordered newest first by (time, key): unique and stable while rows are added,
+/// unlike an offset. The key is a row's id (a Guid) or, for lists keyed by name, its unique text.
+/// Written in links as <c>{UTC ticks}-{key}</c>.</summary>
+public sealed record PageCursor(DateTimeOffset At, string Key)
 {
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{At.UtcTicks}-{Id:N}");
+    public PageCursor(DateTimeOffset at, Guid id)
+        : this(at, id.ToString("N"))
+    {
+    }
 
-    public static PageCursor? Parse(string? text)
+    /// <summary>The key as a Guid, for lists keyed by id (their cursors are parsed as Guids, so this holds).</summary>
+    public Guid Id => Guid.ParseExact(Key, "N");
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{At.UtcTicks}-{Key}");
+
+    /// <param name="textKey">True for lists keyed by text: any non-empty key is taken; otherwise it must be a Guid.</param>
+    public static PageCursor? Parse(string? text, bool textKey = false)
     {
         var parts = text?.Split('-', 2);
-        return parts is [var ticks, var id]
+        return parts is [var ticks, var key]
             && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var t) && t >= 0 && t <= DateTimeOffset.MaxValue.UtcTicks
-            && Guid.TryParseExact(id, "N", out var g)
-            ? new PageCursor(new DateTimeOffset(t, TimeSpan.Zero), g)
+            && (textKey ? key.Length is > 0 and <= 256 : Guid.TryParseExact(key, "N", out _))
+            ? new PageCursor(new DateTimeOffset(t, TimeSpan.Zero), key)
             : null;
     }
 }
@@ -25,8 +35,8 @@ public sealed record PageRequest(PageCursor? After, PageCursor? Before, int Size
 {
     public const int DefaultSize = 50;
 
-    public static PageRequest Of(string? after, string? before, int size = DefaultSize) =>
-        PageCursor.Parse(before) is { } b ? new(null, b, size) : new(PageCursor.Parse(after), null, size);
+    public static PageRequest Of(string? after, string? before, int size = DefaultSize, bool textKey = false) =>
+        PageCursor.Parse(before, textKey) is { } b ? new(null, b, size) : new(PageCursor.Parse(after, textKey), null, size);
 
     /// <summary>Backwards pages are read oldest first from the cursor, then turned round.</summary>
     public bool Backwards => Before is not null;

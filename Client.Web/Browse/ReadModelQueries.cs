@@ -6,7 +6,7 @@ namespace Grader.Web.Browse;
 public sealed record TaskRow(Guid TaskId, string UserId, string AssignmentId, string Image, string Source, string Status,
     decimal Score, decimal MaxScore, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
 
-public sealed record AssignmentRow(string Id, string Title, string DatabaseMode, int Scenarios, bool Archived = false);
+public sealed record AssignmentRow(string Id, string Title, string DatabaseMode, int Scenarios, bool Archived = false, DateTimeOffset CreatedAt = default);
 
 /// <summary>What the pages filter by. Null means "any".</summary>
 public sealed record TaskFilter(string? UserId, string? AssignmentId, string? Status, DateOnly? From, DateOnly? To, string? Search, int Limit = 200);
@@ -122,6 +122,47 @@ public sealed class ReadModelQueries(GraderDataSource database)
         }
 
         return rows;
+    }
+
+    /// <summary>Assignments newest first by (created_at, id), a page at a time.</summary>
+    /// <param name="contains">Part of the id or title, any case; null for all.</param>
+    /// <param name="archived">Only archived (true) or only current (false) assignments; null for both.</param>
+    public async Task<KeysetPage<AssignmentRow>> AssignmentPageAsync(string? contains, bool? archived, PageRequest page, CancellationToken ct)
+    {
+        const string matches = """
+            (@contains::text IS NULL OR assignment_id ILIKE @contains OR title ILIKE @contains)
+              AND (@archived::boolean IS NULL OR archived = @archived)
+            """;
+        var (after, order) = Keyset.Sql(page, "created_at", "assignment_id");
+        var pattern = contains is null ? null : $"%{contains.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_")}%";
+        await using var batch = _dataSource.CreateBatch();
+        var rows = new NpgsqlBatchCommand($"""
+            SELECT assignment_id, title, database_mode, scenarios, archived, created_at FROM assignment_summary
+            WHERE {matches} AND {after} ORDER BY {order} LIMIT @limit
+            """);
+        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM assignment_summary WHERE {matches}");
+        foreach (var command in new[] { rows, count })
+        {
+            command.Parameters.AddWithValue("contains", (object?)pattern ?? DBNull.Value);
+            command.Parameters.AddWithValue("archived", (object?)archived ?? DBNull.Value);
+        }
+
+        rows.Parameters.AddWithValue("cursor_at", (object?)page.Cursor?.At ?? DBNull.Value);
+        rows.Parameters.AddWithValue("cursor_id", (object?)page.Cursor?.Key ?? DBNull.Value);
+        rows.Parameters.AddWithValue("limit", page.Size + 1);
+        batch.BatchCommands.Add(rows);
+        batch.BatchCommands.Add(count);
+        var read = new List<AssignmentRow>();
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            read.Add(new AssignmentRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetBoolean(4),
+                reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+
+        await reader.NextResultAsync(ct);
+        await reader.ReadAsync(ct);
+        return Keyset.Page(read, page, reader.GetInt64(0), r => new PageCursor(r.CreatedAt, r.Id));
     }
 
     /// <summary>How long this assignment's recent tasks took from start to verdict (median), if any finished.</summary>

@@ -1,3 +1,4 @@
+using Grader.Web.Browse;
 using Npgsql;
 
 namespace Grader.Web.Auth.Accounts;
@@ -15,6 +16,25 @@ public sealed class UserStore(AuthDatabase database)
 
     public Task<List<UserAccount>> ListAsync(CancellationToken ct) =>
         QueryAsync($"SELECT {Columns} FROM auth_users u ORDER BY u.username", ct);
+
+    /// <summary>Users newest first by (created_at, username), a page at a time, with how many match in all.</summary>
+    /// <param name="contains">Part of the username, first or last name, any case; null for all.</param>
+    /// <param name="role">The effective role (the override, else the source's); null for any.</param>
+    public async Task<KeysetPage<UserAccount>> PageAsync(string? contains, UserRole? role, PageRequest page, CancellationToken ct)
+    {
+        const string matches = """
+            (@contains::text IS NULL OR u.username ILIKE @contains OR u.first_name ILIKE @contains OR u.last_name ILIKE @contains)
+              AND (@role::text IS NULL OR coalesce(u.role_override, u.source_role) = @role)
+            """;
+        var (after, order) = Keyset.Sql(page, "u.created_at", "u.username");
+        var pattern = contains is null ? null : $"%{contains.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_")}%";
+        (string, object?)[] filter = [("contains", pattern), ("role", role?.Name())];
+        var read = await QueryAsync($"SELECT {Columns} FROM auth_users u WHERE {matches} AND {after} ORDER BY {order} LIMIT @limit", ct,
+            [.. filter, ("cursor_at", page.Cursor?.At), ("cursor_id", page.Cursor?.Key), ("limit", page.Size + 1)]);
+        await using var count = database.Command($"SELECT count(*) FROM auth_users u WHERE {matches}", filter);
+        var total = (long)(await count.ExecuteScalarAsync(ct))!;
+        return Keyset.Page(read, page, total, u => new PageCursor(u.CreatedAt, u.Username));
+    }
 
     /// <returns>The hash of an active or inactive local account, or null when there is no such local account.</returns>
     public async Task<string?> FindPasswordHashAsync(string username, CancellationToken ct)

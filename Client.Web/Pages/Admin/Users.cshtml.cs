@@ -1,6 +1,7 @@
 using Grader.Web.Auth;
 using Grader.Web.Auth.Accounts;
 using Grader.Web.Auth.Ldap;
+using Grader.Web.Browse;
 using Grader.Web.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -9,10 +10,17 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Grader.Web.Pages.Admin;
 
 /// <summary>Users with their roles and sources. Every change goes through the /api/admin/users
-/// handlers, so the page and the API check and audit the same way.</summary>
+/// handlers, so the page and the API check and audit the same way. The list is newest first, a page at a time.</summary>
 public sealed class UsersModel(UserStore users, AuthSourceStore sources, LocalPasswords passwords, AuditLog audit) : PageModel
 {
     public IReadOnlyList<UserAccount> Users { get; private set; } = [];
+
+    public Pager Pager { get; private set; } = new(0, 0, "users", null, null);
+
+    /// <summary>The filter from the query string: part of a name, and an effective role.</summary>
+    public string? Contains { get; private set; }
+
+    public string? Role { get; private set; }
 
     public IReadOnlyDictionary<int, string> SourceNames { get; private set; } = new Dictionary<int, string>();
 
@@ -74,7 +82,12 @@ public sealed class UsersModel(UserStore users, AuthSourceStore sources, LocalPa
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Users = await users.ListAsync(ct);
+        Contains = string.IsNullOrWhiteSpace(Request.Query["q"]) ? null : Request.Query["q"].ToString().Trim();
+        Role = RoleNames.FirstOrDefault(r => r == Request.Query["role"]);
+        var page = await users.PageAsync(Contains, Role is null ? null : UserRoles.Parse(Role),
+            PageRequest.Of(Request.Query["after"], Request.Query["before"], textKey: true), ct);
+        Users = page.Rows;
+        Pager = Pager.For(page, Request, "users");
         SourceNames = (await sources.ListAsync(ct)).ToDictionary(s => s.Id, s => s.Name);
     }
 

@@ -39,6 +39,15 @@ public sealed class AdminPagesTests(PublishedFixture grader)
         await row.GetByLabel($"Role override for {target}").SelectOptionAsync("");
         await row.GetByRole(AriaRole.Button, new() { Name = "Set" }).ClickAsync();
         await Assertions.Expect(row.GetByTestId("effective-role")).ToHaveTextAsync("student");
+        await page.GetByLabel("Name contains").FillAsync(target.ToUpperInvariant());
+        await page.GetByLabel("Effective role").SelectOptionAsync("student");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("total")).ToHaveTextAsync("1 users in all, 1 on this page.");
+        await Assertions.Expect(page.Locator("tr[data-username]")).ToHaveCountAsync(1);
+        await Assertions.Expect(row.Locator("time[data-local='seconds']").First).ToBeVisibleAsync();
+        await page.GetByLabel("Effective role").SelectOptionAsync("admin");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("total")).ToHaveTextAsync("0 users in all, 0 on this page.");
 
         await page.GotoAsync("/admin/tokens");
         var tokenName = $"ci-{LocalStack.RunId}";

@@ -18,7 +18,14 @@ public sealed class AssignmentsIndexModel(ReadModelQueries queries, IGrainFactor
 
     public IReadOnlyList<string> Errors { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) => Assignments = await queries.AssignmentsAsync(ct);
+    public Pager Pager { get; private set; } = new(0, 0, "assignments", null, null);
+
+    /// <summary>The filter from the query string: part of the id or title, and "yes"/"no" for archived.</summary>
+    public string? Contains { get; private set; }
+
+    public string? Archived { get; private set; }
+
+    public Task OnGetAsync(CancellationToken ct) => LoadAsync(ct);
 
     /// <summary>Creates an assignment with sensible defaults; its settings and suite are edited next.</summary>
     public async Task<IActionResult> OnPostAsync([FromForm] string? id, [FromForm] string? title, CancellationToken ct)
@@ -41,10 +48,20 @@ public sealed class AssignmentsIndexModel(ReadModelQueries queries, IGrainFactor
         if (errors.Count > 0)
         {
             Errors = errors;
-            Assignments = await queries.AssignmentsAsync(ct);
+            await LoadAsync(ct);
             return Page();
         }
 
         return Redirect($"/staff/assignments/{NewId}");
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Contains = string.IsNullOrWhiteSpace(Request.Query["q"]) ? null : Request.Query["q"].ToString().Trim();
+        Archived = Request.Query["archived"].ToString() is "yes" or "no" ? Request.Query["archived"].ToString() : null;
+        var page = await queries.AssignmentPageAsync(Contains, Archived is null ? null : Archived == "yes",
+            PageRequest.Of(Request.Query["after"], Request.Query["before"], textKey: true), ct);
+        Assignments = page.Rows;
+        Pager = Pager.For(page, Request, "assignments");
     }
 }
