@@ -25,6 +25,19 @@ public sealed class KeysetTests
     }
 
     [Fact]
+    public void ATextKeyedCursorKeepsItsKeyWholeAndAGuidListRefusesIt()
+    {
+        var cursor = new PageCursor(T0, "lab-2_a-b");
+
+        var parsed = PageCursor.Parse(cursor.ToString(), textKey: true);
+
+        Assert.Equal((cursor.At, "lab-2_a-b"), (parsed!.At, parsed.Key));
+        Assert.Null(PageCursor.Parse(cursor.ToString()));
+        Assert.Null(PageCursor.Parse($"{T0.UtcTicks}-", textKey: true));
+        Assert.Null(PageCursor.Parse($"{T0.UtcTicks}-{new string('x', 257)}", textKey: true));
+    }
+
+    [Fact]
     public void PagingForwardThenBackVisitsEveryRowOnceInOrder()
     {
         var seen = new List<PageCursor>();
