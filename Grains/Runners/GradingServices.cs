@@ -12,9 +12,9 @@ namespace Grader.Runners;
 
 /// <summary>What a grading job needs from its host, bundled so the runner grain stays small.</summary>
 public sealed class GradingServices(
-    ISandboxHost docker,
+    ISandboxHost engine,
     ImagePuller images,
-    ImageCollector imageCollector,
+    IImageCollector imageCollector,
     DatabaseSandbox database,
     CheckerRole checker,
     DatabaseGovernor governor,
@@ -28,12 +28,12 @@ public sealed class GradingServices(
     public const string StudentHttpClient = "student-app";
 
     /// <summary>The container engine (Docker unless another host is registered).</summary>
-    public ISandboxHost Docker => docker;
+    public ISandboxHost Engine => engine;
 
     public ImagePuller Images => images;
 
     /// <summary>Keeps pulled images within their disk budget; the reconciler calls it.</summary>
-    public ImageCollector ImageCollector => imageCollector;
+    public IImageCollector ImageCollector => imageCollector;
 
     public DatabaseSandbox Database => database;
 

@@ -322,7 +322,7 @@ public sealed partial class RunnerHost(
                 await Task.Delay(Options.EngineCheckInterval, ct);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(Options.EngineCheckInterval);
-                await services.Docker.PingAsync(timeout.Token);
+                await services.Engine.PingAsync(timeout.Token);
                 missed = 0;
                 if (_unhealthy)
                 {
