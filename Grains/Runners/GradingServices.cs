@@ -1,6 +1,5 @@
 using Grader.Database;
 using Grader.Sandbox;
-using Grader.Sandbox.Docker;
 using Grader.Scenarios;
 using Grader.Scenarios.Execution;
 using Microsoft.Extensions.Logging;
@@ -19,7 +18,7 @@ public sealed class GradingServices(
     CheckerRole checker,
     DatabaseGovernor governor,
     IHttpClientFactory httpClients,
-    IOptions<DockerHostOptions> options,
+    IOptions<RunnerHostOptions> options,
     IOptions<DatabaseOptions> databaseOptions,
     CompiledSuiteCache suites,
     ILoggerFactory loggers,
@@ -39,11 +38,11 @@ public sealed class GradingServices(
 
     public DatabaseGovernor Governor => governor;
 
-    public DockerHostOptions Options => options.Value;
+    public RunnerHostOptions Options => options.Value;
 
     public ILoggerFactory Loggers => loggers;
 
-    /// <summary>Reports to a task grain keep trying for <see cref="DockerHostOptions.ReportTimeout"/>, each try
+    /// <summary>Reports to a task grain keep trying for <see cref="RunnerHostOptions.ReportTimeout"/>, each try
     /// bounded, so that a report survives the seconds in which the cluster has not yet noticed that the
     /// task grain's silo died and moved it. Reports are idempotent by attempt, so a repeat is harmless.</summary>
     public ResiliencePipeline ReportRetry { get; } = new ResiliencePipelineBuilder()
