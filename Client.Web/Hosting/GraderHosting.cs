@@ -67,6 +67,6 @@ public static class GraderHosting
     private sealed class DockerCheck(GradingServices services, ILogger<DockerCheck> logger) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct) =>
-            HealthEndpoints.ProbeAsync(token => services.Docker.PingAsync(token), "Docker engine", logger, ct);
+            HealthEndpoints.ProbeAsync(token => services.Engine.PingAsync(token), "Docker engine", logger, ct);
     }
 }

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using Docker.DotNet;
 using Grader.Database;
 using Grader.Tasks;
 using Npgsql;
@@ -13,12 +11,14 @@ namespace Grader.Runners;
 public sealed class AttemptFaults(GraderDataSource database)
 {
     /// <summary>Which part of ours an exception escaping the attempt points at.</summary>
-    public static InfrastructureFault Classify(Exception e) => e switch
+    /// <param name="engineFailed">The engine's own test for its server-side errors
+    /// (<see cref="ISandboxHost.IsEngineFailure"/>), whose exception types only it knows.</param>
+    public static InfrastructureFault Classify(Exception e, Func<Exception, bool> engineFailed) => e switch
     {
         PostgresException or NpgsqlException => InfrastructureFault.GraderDatabase,
-        DockerApiException { StatusCode: >= HttpStatusCode.InternalServerError } => InfrastructureFault.Engine,
+        _ when engineFailed(e) => InfrastructureFault.Engine,
         HttpRequestException or SocketException or TimeoutException => InfrastructureFault.Engine,
-        _ when e.InnerException is { } inner => Classify(inner),
+        _ when e.InnerException is { } inner => Classify(inner, engineFailed),
         _ => InfrastructureFault.Internal,
     };
 

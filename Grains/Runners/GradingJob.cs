@@ -57,7 +57,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         var handedBack = false;
         IReadOnlyList<string> warnings = [];
         var databaseStartedAt = await services.Faults.ServerStartedAtAsync();
-        using var engine = services.Docker.WatchEngine();
+        using var engine = services.Engine.WatchEngine();
         try
         {
             var image = ImageReference.Parse(work.Spec.Image);
@@ -72,14 +72,14 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
             var login = await sandbox;
 
             await PhaseAsync("starting", null);
-            var container = await GraderTelemetry.Timed("start", host, () => services.Docker.StartAsync(
+            var container = await GraderTelemetry.Timed("start", host, () => services.Engine.StartAsync(
                 new ContainerSpec(_names, host, imageId, EnvironmentFor(assignment, login), assignment.Port, assignment.Limits), ct));
             containerId = container.Id;
 
             await PhaseAsync("probing", $"port {assignment.Port}{(assignment.HealthPath is null ? "" : ", " + assignment.HealthPath)}");
             var probe = await GraderTelemetry.Timed("probe", host, () => services.CreateProbe().WaitAsync(container.IpAddress, assignment.Port, assignment.HealthPath,
                 TimeSpan.FromSeconds(assignment.StartupTimeoutSeconds),
-                new DockerContainerWatch(services.Docker, container.Id, services.Options.LogLimitBytes), ct));
+                new DockerContainerWatch(services.Engine, container.Id, services.Options.LogLimitBytes), ct));
             if (probe.Readiness != Readiness.Ready)
             {
                 report = await NotReadyReportAsync(container.Id, probe, digest, ct);
@@ -89,7 +89,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
             {
                 await PhaseAsync("testing", $"ready after {probe.Elapsed.TotalMilliseconds:0} ms");
                 await RunScenariosAsync(new Uri($"http://{container.IpAddress}:{assignment.Port}/"), assignment, login?.Database, ct);
-                var outcome = await services.Docker.InspectAsync(container.Id, ct);
+                var outcome = await services.Engine.InspectAsync(container.Id, ct);
                 report = new AttemptReport(AttemptEnd.Tested, WithWarnings(null, warnings), await LogsAsync(container.Id, ct),
                     outcome.ExitCode, outcome.OomKilled, digest);
             }
@@ -123,7 +123,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         {
             LogJobFailed(_logger, e, work.TaskId, work.Attempt, host);
             report = new AttemptReport(AttemptEnd.InfrastructureError, $"The grader failed on host '{host}': {e.GetType().Name}: {e.Message}", null, null, false, digest,
-                AttemptFaults.Classify(e));
+                AttemptFaults.Classify(e, services.Engine.IsEngineFailure));
         }
         finally
         {
@@ -189,10 +189,10 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
     /// socket table, the exit code); the lines after it are the excerpt of the output that shows it.</summary>
     private async Task<AttemptReport> NotReadyReportAsync(string containerId, ProbeResult probe, string? digest, CancellationToken ct)
     {
-        var outcome = await services.Docker.InspectAsync(containerId, ct);
+        var outcome = await services.Engine.InspectAsync(containerId, ct);
         var logs = await LogsAsync(containerId, ct);
         // The fatal-log scan may end the wait on "exec format error" before the engine reports the exit.
-        if ((probe.Readiness == Readiness.Exited || !outcome.Running || probe.Fatal is not null) && services.Docker.EntrypointRefusal(logs) is { } refusal)
+        if ((probe.Readiness == Readiness.Exited || !outcome.Running || probe.Fatal is not null) && services.Engine.EntrypointRefusal(logs) is { } refusal)
         {
             return new AttemptReport(AttemptEnd.ImageRefused, refusal, logs, outcome.ExitCode, false, digest);
         }
@@ -221,7 +221,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
     {
         try
         {
-            return await services.Docker.ReadLogsAsync(containerId, services.Options.LogLimitBytes, ct);
+            return await services.Engine.ReadLogsAsync(containerId, services.Options.LogLimitBytes, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -264,11 +264,11 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         using var bounded = new CancellationTokenSource(CleanupTimeout);
         var ct = bounded.Token;
         await Task.WhenAll(
-            TryAsync("container", () => services.Docker.RemoveContainerAsync(containerId ?? _names.Name, ct)),
+            TryAsync("container", () => services.Engine.RemoveContainerAsync(containerId ?? _names.Name, ct)),
             TryAsync("database", () => services.Database.DropAsync(_names.Name, ct)));
         if (imageId is not null && services.Options.ImageCleanup == ImageCleanupPolicy.RemoveAfterTask)
         {
-            await TryAsync("image", () => services.Docker.RemoveImageAsync(imageId, ct));
+            await TryAsync("image", () => services.Engine.RemoveImageAsync(imageId, ct));
         }
     }
 

@@ -1,6 +1,5 @@
 using Grader.Database;
 using Grader.Sandbox;
-using Grader.Sandbox.Docker;
 using Grader.Scenarios;
 using Grader.Scenarios.Execution;
 using Microsoft.Extensions.Logging;
@@ -12,14 +11,14 @@ namespace Grader.Runners;
 
 /// <summary>What a grading job needs from its host, bundled so the runner grain stays small.</summary>
 public sealed class GradingServices(
-    ISandboxHost docker,
+    ISandboxHost engine,
     ImagePuller images,
-    ImageCollector imageCollector,
+    IImageCollector imageCollector,
     DatabaseSandbox database,
     CheckerRole checker,
     DatabaseGovernor governor,
     IHttpClientFactory httpClients,
-    IOptions<DockerHostOptions> options,
+    IOptions<RunnerHostOptions> options,
     IOptions<DatabaseOptions> databaseOptions,
     CompiledSuiteCache suites,
     ILoggerFactory loggers,
@@ -28,22 +27,22 @@ public sealed class GradingServices(
     public const string StudentHttpClient = "student-app";
 
     /// <summary>The container engine (Docker unless another host is registered).</summary>
-    public ISandboxHost Docker => docker;
+    public ISandboxHost Engine => engine;
 
     public ImagePuller Images => images;
 
     /// <summary>Keeps pulled images within their disk budget; the reconciler calls it.</summary>
-    public ImageCollector ImageCollector => imageCollector;
+    public IImageCollector ImageCollector => imageCollector;
 
     public DatabaseSandbox Database => database;
 
     public DatabaseGovernor Governor => governor;
 
-    public DockerHostOptions Options => options.Value;
+    public RunnerHostOptions Options => options.Value;
 
     public ILoggerFactory Loggers => loggers;
 
-    /// <summary>Reports to a task grain keep trying for <see cref="DockerHostOptions.ReportTimeout"/>, each try
+    /// <summary>Reports to a task grain keep trying for <see cref="RunnerHostOptions.ReportTimeout"/>, each try
     /// bounded, so that a report survives the seconds in which the cluster has not yet noticed that the
     /// task grain's silo died and moved it. Reports are idempotent by attempt, so a repeat is harmless.</summary>
     public ResiliencePipeline ReportRetry { get; } = new ResiliencePipelineBuilder()

@@ -31,13 +31,13 @@ public sealed partial class HostSweeper(
         bool Orphan(string name) => SandboxNames.TryParse(name) is not { } n || !isLive(n.TaskId, n.Attempt);
         try
         {
-            foreach (var container in await services.Docker.ListOwnContainersAsync(tag, ct))
+            foreach (var container in await services.Engine.ListOwnContainersAsync(tag, ct))
             {
                 var name = container.Name;
                 if (Orphan(name))
                 {
                     LogOrphanRemoved(logger, host, "container", name);
-                    await services.Docker.RemoveContainerAsync(container.Id, ct);
+                    await services.Engine.RemoveContainerAsync(container.Id, ct);
                 }
             }
         }

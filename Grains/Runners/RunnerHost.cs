@@ -1,5 +1,4 @@
 using Grader.Queue;
-using Grader.Sandbox.Docker;
 using Grader.Tasks;
 using Grader.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -10,7 +9,7 @@ namespace Grader.Runners;
 /// <summary>The runner of this silo's Docker host. It owns the slots, the job table and the engine, and
 /// lives as long as the silo: a grain activation can be deactivated whenever another silo leaves the
 /// cluster, so no job may depend on one. Only the silo's own shutdown stops jobs: they get
-/// <see cref="DockerHostOptions.DrainTimeout"/> to finish, and whatever still runs is handed back.</summary>
+/// <see cref="RunnerHostOptions.DrainTimeout"/> to finish, and whatever still runs is handed back.</summary>
 public sealed partial class RunnerHost(
     GradingServices services,
     HostSweeper sweeper,
@@ -34,7 +33,7 @@ public sealed partial class RunnerHost(
 
     public string Host => silo.Name;
 
-    private DockerHostOptions Options => services.Options;
+    private RunnerHostOptions Options => services.Options;
 
     private bool TakesWork
     {
@@ -322,7 +321,7 @@ public sealed partial class RunnerHost(
                 await Task.Delay(Options.EngineCheckInterval, ct);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(Options.EngineCheckInterval);
-                await services.Docker.PingAsync(timeout.Token);
+                await services.Engine.PingAsync(timeout.Token);
                 missed = 0;
                 if (_unhealthy)
                 {

@@ -23,8 +23,10 @@ public static class RunnerServiceExtensions
         }
 
         services.TryAddSingleton(Options.Create(configuration.Read<DatabaseOptions>(DatabaseOptions.Section)));
+        services.TryAddSingleton(Options.Create(configuration.Read<RunnerHostOptions>(RunnerHostOptions.Section)));
         services.AddImagePolicy(configuration);
         services.TryAddSingleton(TimeProvider.System);
+        // The one place that names the engine: another host registers its own ISandboxHost here.
         services.AddDockerSandboxHost(configuration);
         services.AddSingleton<ImagePuller>();
         services.AddHttpClient<RegistryManifests>(RegistryManifests.HttpClientName)

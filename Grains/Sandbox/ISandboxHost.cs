@@ -35,4 +35,8 @@ public interface ISandboxHost
     /// <summary>Whether an exited container's logs say the engine could not run its entrypoint, and so
     /// what to tell the student instead of "the app exited".</summary>
     string? EntrypointRefusal(string? logs);
+
+    /// <summary>Whether an exception is the engine failing on its own side (a server error), so the attempt
+    /// is ours to rerun; a refused request (a name in use, say) is not.</summary>
+    bool IsEngineFailure(Exception e);
 }

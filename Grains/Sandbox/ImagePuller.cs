@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Grader.Sandbox.Docker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +13,7 @@ public sealed record PulledImage(string Id, string? Digest, IReadOnlyList<string
 public sealed partial class ImagePuller(
     ISandboxHost docker,
     RegistryManifests registry,
-    ImageCollector collector,
+    IImageCollector collector,
     IOptions<ImageOptions> options,
     ILogger<ImagePuller> logger)
 {

@@ -3,7 +3,6 @@ using Grader.Configuration;
 using Grader.Database;
 using Grader.Queue;
 using Grader.Runners;
-using Grader.Sandbox.Docker;
 using Grader.Silo.Storage;
 using Grader.Tasks;
 using Microsoft.Extensions.Configuration;
@@ -48,7 +47,7 @@ public static class GraderSiloExtensions
         services.AddDockerRunner(configuration);
         services.AddTaskQueue(configuration);
         // A SIGTERM lets running jobs finish or hands them back, and their cleanup completes before exit.
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = GradingClusterMembership.ShutdownTimeout(configuration.Read<DockerHostOptions>(DockerHostOptions.Section)));
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = GradingClusterMembership.ShutdownTimeout(configuration.Read<RunnerHostOptions>(RunnerHostOptions.Section)));
         services.AddSingleton<TaskTransitions>();
         services.AddSingleton<TaskReadModel>();
         services.AddSingleton<Grader.Evaluations.EvaluationReadModel>();

@@ -1,5 +1,4 @@
 using Grader.Runners;
-using Grader.Sandbox.Docker;
 using Orleans.Configuration;
 
 namespace Grader.Silo.Hosting;
@@ -20,6 +19,6 @@ public static class GradingClusterMembership
     }
 
     /// <summary>The drain, then the hand-back, then a margin for Orleans' own shutdown.</summary>
-    public static TimeSpan ShutdownTimeout(DockerHostOptions runner) =>
+    public static TimeSpan ShutdownTimeout(RunnerHostOptions runner) =>
         runner.DrainTimeout + runner.HandBackTimeout + TimeSpan.FromSeconds(15);
 }

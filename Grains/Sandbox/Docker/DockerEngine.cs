@@ -311,6 +311,11 @@ public sealed partial class DockerEngine(IOptions<DockerHostOptions> options, IL
 
     public string? EntrypointRefusal(string? logs) => ExecRefusal(logs);
 
+    public bool IsEngineFailure(Exception e) => IsServerError(e);
+
+    /// <summary>A Docker API answer of 5xx: the daemon failed, not the request.</summary>
+    public static bool IsServerError(Exception e) => e is DockerApiException { StatusCode: >= HttpStatusCode.InternalServerError };
+
     private async Task<ImageInspectResponse?> TryInspectImageAsync(string name, CancellationToken ct)
     {
         try

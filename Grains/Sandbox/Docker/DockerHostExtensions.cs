@@ -16,6 +16,7 @@ public static class DockerHostExtensions
         services.TryAddSingleton<DockerEngine>();
         services.TryAddSingleton<ISandboxHost>(sp => sp.GetRequiredService<DockerEngine>());
         services.TryAddSingleton<ImageCollector>();
+        services.TryAddSingleton<IImageCollector>(sp => sp.GetRequiredService<ImageCollector>());
         return services;
     }
 }

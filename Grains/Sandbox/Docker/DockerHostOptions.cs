@@ -2,8 +2,9 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Grader.Sandbox.Docker;
 
-/// <summary>This host's Docker engine and what its runner grades on it (slots, limits, timeouts).
-/// Section: <c>Docker</c>. The name says the section; the keys are unchanged.</summary>
+/// <summary>What the Docker engine host needs: where the engine is, the network student containers join
+/// and the registry logins. Section: <c>Docker</c>; the runner's slots, limits and timeouts, set in the
+/// same section, are <c>Grader.Runners.RunnerHostOptions</c>.</summary>
 public sealed class DockerHostOptions
 {
     public const string Section = "Docker";
@@ -12,51 +13,9 @@ public sealed class DockerHostOptions
     [Required]
     public string Endpoint { get; set; } = "unix:///var/run/docker.sock";
 
-    /// <summary>How many tasks this host grades at once.</summary>
-    [Range(1, 64)]
-    public int Slots { get; set; } = 2;
-
     /// <summary>The internal Docker network student containers join.</summary>
     [Required]
     public string StudentNetwork { get; set; } = "grader-students";
 
-    public ImageCleanupPolicy ImageCleanup { get; set; } = ImageCleanupPolicy.Keep;
-
     public List<RegistryCredential> Registries { get; set; } = [];
-
-    /// <summary>Container logs kept per attempt (the tail).</summary>
-    [Range(1024, 16 * 1024 * 1024)]
-    public int LogLimitBytes { get; set; } = 64 * 1024;
-
-    /// <summary>Response body kept per step.</summary>
-    [Range(256, 16 * 1024 * 1024)]
-    public int ResponseLimitBytes { get; set; } = 16 * 1024;
-
-    /// <summary>How often leftovers (containers, roles, databases) of dead attempts are removed.</summary>
-    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>Longest the comparison of one response may take; past it the step is an error, and the
-    /// host's CPU is free again. The request timeout ends when the answer has arrived.</summary>
-    public TimeSpan JudgingTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Longest a pull may take before the attempt gives up.</summary>
-    public TimeSpan PullTimeout { get; set; } = TimeSpan.FromMinutes(10);
-
-    /// <summary>On shutdown, how long running jobs may take to finish before they are handed back to the
-    /// queue. The silo's shutdown timeout is this plus <see cref="HandBackTimeout"/>.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>How long jobs handed back at shutdown get to clean up and report.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
-    public TimeSpan HandBackTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How long a step or finish report keeps retrying. It must outlast the cluster's detection
-    /// of a dead silo (about 10 s with the recommended membership settings), or finished work is lost.</summary>
-    [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
-    public TimeSpan ReportTimeout { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>How often the engine is pinged; two missed answers in a row make the host unhealthy.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
-    public TimeSpan EngineCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -9,17 +9,14 @@ namespace Grader.Sandbox.Docker;
 /// <summary>Keeps pulled student images within <c>Images:DiskBudgetGb</c>. Only images whose every name
 /// comes from an allowed registry count; an image any container uses, or that was pulled within
 /// <see cref="Grace"/> (an attempt between its pull and its container), is never removed.</summary>
-public sealed partial class ImageCollector(DockerEngine docker, IOptions<ImageOptions> options, TimeProvider clock, ILogger<ImageCollector> logger)
+public sealed partial class ImageCollector(DockerEngine docker, IOptions<ImageOptions> options, TimeProvider clock, ILogger<ImageCollector> logger) : IImageCollector
 {
     public static readonly TimeSpan Grace = TimeSpan.FromMinutes(15);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _used = new();
     private readonly ImageOptions _options = options.Value;
 
-    /// <summary>Records a use; the least recently used images go first.</summary>
     public void Touch(string imageId) => _used[imageId] = clock.GetUtcNow();
 
-    /// <summary>Removes the least recently used student images until the engine's layers fit the budget.
-    /// Returns what it removed.</summary>
     public async Task<IReadOnlyList<string>> CollectAsync(CancellationToken ct)
     {
         var budget = _options.DiskBudgetGb * 1024L * 1024L * 1024L;

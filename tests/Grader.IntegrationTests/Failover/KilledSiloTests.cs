@@ -63,13 +63,13 @@ public sealed class KilledSiloTests : IAsyncLifetime
         var tagA = SandboxNames.TagFor(hostA);
         var services = siloB.Service<GradingServices>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await services.Database.ListOwnAsync(tagA, CancellationToken.None)).Count > 0 || (await services.Docker.ListOwnContainersAsync(tagA, CancellationToken.None)).Count > 0)
+        while ((await services.Database.ListOwnAsync(tagA, CancellationToken.None)).Count > 0 || (await services.Engine.ListOwnContainersAsync(tagA, CancellationToken.None)).Count > 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the dead host's leftovers were not removed");
             await Task.Delay(200);
         }
 
-        Assert.Empty(await services.Docker.ListOwnContainersAsync(SandboxNames.TagFor(hostB), CancellationToken.None));
+        Assert.Empty(await services.Engine.ListOwnContainersAsync(SandboxNames.TagFor(hostB), CancellationToken.None));
         Assert.Empty(await services.Database.ListOwnAsync(SandboxNames.TagFor(hostB), CancellationToken.None));
     }
 

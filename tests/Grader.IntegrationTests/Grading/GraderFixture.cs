@@ -142,7 +142,7 @@ public class GraderFixture : IAsyncLifetime
     {
         var tag = SandboxNames.TagFor(HostName);
         var services = Services.GetRequiredService<GradingServices>();
-        var containers = await services.Docker.ListOwnContainersAsync(tag, CancellationToken.None);
+        var containers = await services.Engine.ListOwnContainersAsync(tag, CancellationToken.None);
         Assert.Empty(containers.Select(c => c.Name));
         Assert.Empty(await services.Database.ListOwnAsync(tag, CancellationToken.None));
     }
