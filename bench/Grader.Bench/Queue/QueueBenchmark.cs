@@ -5,6 +5,7 @@ using Grader.Bench.Pipeline;
 using Grader.Queue;
 using Grader.Silo.Hosting;
 using Grader.Tasks;
+using Grader.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Web.Auth;
 using Microsoft.Playwright;
 
 namespace Grader.IntegrationTests.Browser;

@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
 using Grader.IntegrationTests.Deployment;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Tasks;
-using Grader.Web.Auth;
 using Microsoft.Playwright;
 
 namespace Grader.IntegrationTests.Browser;

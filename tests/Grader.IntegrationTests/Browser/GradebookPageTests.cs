@@ -1,7 +1,5 @@
 using Grader.Assignments;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Tasks;
-using Grader.Web.Auth;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 

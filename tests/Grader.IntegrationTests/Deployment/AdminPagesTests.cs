@@ -4,8 +4,6 @@ using System.Net.Http.Json;
 using Grader.IntegrationTests.Auth;
 using Grader.IntegrationTests.Browser;
 using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Web.Auth;
 using Grader.Web.Auth.Ldap;
 using Microsoft.Playwright;
 

@@ -1,5 +1,4 @@
 using Grader.IntegrationTests.Browser;
-using Grader.Web.Auth;
 using Microsoft.Playwright;
 using Npgsql;
 

@@ -1,6 +1,5 @@
 using Grader.IntegrationTests.Browser;
 using Grader.IntegrationTests.Staff;
-using Grader.Web.Auth;
 using Microsoft.Playwright;
 
 namespace Grader.IntegrationTests.Deployment;

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Grader.IntegrationTests.Infrastructure;
 using Npgsql;
 
 namespace Grader.IntegrationTests.Deployment;

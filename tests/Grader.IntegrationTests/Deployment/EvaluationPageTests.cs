@@ -1,8 +1,6 @@
 using System.Text;
 using Grader.Evaluations;
 using Grader.IntegrationTests.Browser;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Web.Auth;
 using Microsoft.Playwright;
 
 namespace Grader.IntegrationTests.Deployment;

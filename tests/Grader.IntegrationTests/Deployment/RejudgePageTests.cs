@@ -1,9 +1,7 @@
 using Grader.Assignments;
 using Grader.Rejudges;
 using Grader.IntegrationTests.Browser;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Tasks;
-using Grader.Web.Auth;
 using Microsoft.Playwright;
 
 namespace Grader.IntegrationTests.Deployment;

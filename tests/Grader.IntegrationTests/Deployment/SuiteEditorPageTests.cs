@@ -1,6 +1,4 @@
 using Grader.IntegrationTests.Browser;
-using Grader.IntegrationTests.Infrastructure;
-using Grader.Web.Auth;
 using Microsoft.Playwright;
 
 namespace Grader.IntegrationTests.Deployment;

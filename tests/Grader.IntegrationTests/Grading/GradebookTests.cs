@@ -2,7 +2,6 @@ using System.Text.Json;
 using Grader.Assignments;
 using Grader.IntegrationTests.Auth;
 using Grader.Tasks;
-using Grader.Web.Auth;
 using Grader.Web.Auth.Accounts;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -4,7 +4,6 @@ using Grader.Assignments;
 using Grader.IntegrationTests.Auth;
 using Grader.Rejudges;
 using Grader.Tasks;
-using Grader.Web.Auth;
 
 namespace Grader.IntegrationTests.Grading;
 

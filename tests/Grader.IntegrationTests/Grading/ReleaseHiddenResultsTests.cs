@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Grader.IntegrationTests.Auth;
 using Grader.Tasks;
-using Grader.Web.Auth;
 
 namespace Grader.IntegrationTests.Grading;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Sandbox;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;

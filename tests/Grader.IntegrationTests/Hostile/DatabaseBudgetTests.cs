@@ -1,4 +1,3 @@
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Sandbox;
 
 namespace Grader.IntegrationTests.Hostile;

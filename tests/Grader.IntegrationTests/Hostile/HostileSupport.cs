@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using Grader.Assignments;
 using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Runners;
 using Grader.Sandbox.Docker;
 using Grader.Sandbox;

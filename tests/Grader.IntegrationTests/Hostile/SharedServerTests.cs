@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using Grader.Assignments;
 using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Sandbox;
 using Grader.Tasks;
 using Xunit.Abstractions;

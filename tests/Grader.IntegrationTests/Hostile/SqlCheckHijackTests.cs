@@ -1,5 +1,4 @@
 using Grader.IntegrationTests.Grading;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Sandbox;
 using Npgsql;
 

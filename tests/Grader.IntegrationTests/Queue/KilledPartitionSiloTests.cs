@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Grader.Queue;
+using Grader.Testing;
 
 namespace Grader.IntegrationTests.Queue;
 
@@ -161,39 +162,6 @@ public sealed class KilledPartitionSiloTests : IAsyncLifetime
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {
             return false;
-        }
-    }
-
-    /// <summary>A "registry" on loopback that accepts connections and never says a word, so a pull from it
-    /// holds its slot until it is cancelled.</summary>
-    private sealed class SilentRegistry : IDisposable
-    {
-        private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 0);
-        private readonly ConcurrentBag<System.Net.Sockets.TcpClient> _held = [];
-        private readonly CancellationTokenSource _stop = new();
-
-        public SilentRegistry()
-        {
-            _listener.Start();
-            _ = Task.Run(async () =>
-            {
-                while (!_stop.IsCancellationRequested)
-                {
-                    _held.Add(await _listener.AcceptTcpClientAsync(_stop.Token));
-                }
-            });
-        }
-
-        public string Image => $"127.0.0.1:{((System.Net.IPEndPoint)_listener.LocalEndpoint).Port}/students/silent:1";
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Stop();
-            foreach (var client in _held)
-            {
-                client.Dispose();
-            }
         }
     }
 }

@@ -1,4 +1,3 @@
-using Grader.Web.Auth;
 using Grader.Web.Auth.Accounts;
 using Grader.Web.Browse;
 using Npgsql;

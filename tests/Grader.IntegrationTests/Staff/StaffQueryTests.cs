@@ -1,5 +1,4 @@
 using Grader.Database;
-using Grader.IntegrationTests.Infrastructure;
 using Grader.Silo.Storage;
 using Grader.Web.Queries;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Grader.Bench.Queue;
+namespace Grader.Testing;
 
-/// <summary>A "registry" on loopback that accepts connections and never answers: a pull from it holds the
-/// runner's only slot, so what the benchmark puts in the queue stays there.</summary>
+/// <summary>A "registry" on loopback that accepts connections and never answers: a pull from it holds its
+/// runner slot until it is cancelled, so what a benchmark or test puts in the queue stays there.</summary>
 internal sealed class SilentRegistry : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
