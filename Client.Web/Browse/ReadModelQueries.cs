@@ -39,7 +39,6 @@ public sealed class ReadModelQueries(GraderDataSource database)
     public async Task<KeysetPage<TaskRow>> TaskPageAsync(TaskFilter filter, PageRequest page, CancellationToken ct)
     {
         var (after, order) = Keyset.Sql(page, "created_at", "task_id");
-        await using var batch = _dataSource.CreateBatch();
         var rows = new NpgsqlBatchCommand($"SELECT {TaskColumns} FROM task_summary WHERE {TaskMatches} AND {after} ORDER BY {order} LIMIT @limit");
         var count = new NpgsqlBatchCommand($"SELECT count(*) FROM task_summary WHERE {TaskMatches}");
         foreach (var command in new[] { rows, count })
@@ -47,21 +46,7 @@ public sealed class ReadModelQueries(GraderDataSource database)
             BindTaskFilter(command.Parameters, filter);
         }
 
-        rows.Parameters.AddWithValue("cursor_at", (object?)page.Cursor?.At ?? DBNull.Value);
-        rows.Parameters.AddWithValue("cursor_id", (object?)page.Cursor?.Id ?? DBNull.Value);
-        rows.Parameters.AddWithValue("limit", page.Size + 1);
-        batch.BatchCommands.Add(rows);
-        batch.BatchCommands.Add(count);
-        var read = new List<TaskRow>();
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            read.Add(ReadTask(reader));
-        }
-
-        await reader.NextResultAsync(ct);
-        await reader.ReadAsync(ct);
-        return Keyset.Page(read, page, reader.GetInt64(0), r => new PageCursor(r.CreatedAt, r.TaskId));
+        return await KeysetQuery.ReadPageAsync(_dataSource, rows, count, page, ReadTask, r => new PageCursor(r.CreatedAt, r.TaskId), ct);
     }
 
     private static void BindTaskFilter(NpgsqlCommand command, TaskFilter filter) => BindTaskFilter(command.Parameters, filter);
@@ -135,7 +120,6 @@ public sealed class ReadModelQueries(GraderDataSource database)
             """;
         var (after, order) = Keyset.Sql(page, "created_at", "assignment_id");
         var pattern = contains is null ? null : $"%{contains.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_")}%";
-        await using var batch = _dataSource.CreateBatch();
         var rows = new NpgsqlBatchCommand($"""
             SELECT assignment_id, title, database_mode, scenarios, archived, created_at FROM assignment_summary
             WHERE {matches} AND {after} ORDER BY {order} LIMIT @limit
@@ -147,22 +131,10 @@ public sealed class ReadModelQueries(GraderDataSource database)
             command.Parameters.AddWithValue("archived", (object?)archived ?? DBNull.Value);
         }
 
-        rows.Parameters.AddWithValue("cursor_at", (object?)page.Cursor?.At ?? DBNull.Value);
-        rows.Parameters.AddWithValue("cursor_id", (object?)page.Cursor?.Key ?? DBNull.Value);
-        rows.Parameters.AddWithValue("limit", page.Size + 1);
-        batch.BatchCommands.Add(rows);
-        batch.BatchCommands.Add(count);
-        var read = new List<AssignmentRow>();
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            read.Add(new AssignmentRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetBoolean(4),
-                reader.GetFieldValue<DateTimeOffset>(5)));
-        }
-
-        await reader.NextResultAsync(ct);
-        await reader.ReadAsync(ct);
-        return Keyset.Page(read, page, reader.GetInt64(0), r => new PageCursor(r.CreatedAt, r.Id));
+        return await KeysetQuery.ReadPageAsync(_dataSource, rows, count, page, reader =>
+            new AssignmentRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetBoolean(4),
+                reader.GetFieldValue<DateTimeOffset>(5)),
+            r => new PageCursor(r.CreatedAt, r.Id), ct, textKey: true);
     }
 
     /// <summary>How long this assignment's recent tasks took from start to verdict (median), if any finished.</summary>

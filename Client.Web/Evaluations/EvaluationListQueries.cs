@@ -22,7 +22,6 @@ public sealed class EvaluationListQueries(GraderDataSource database)
     public async Task<KeysetPage<EvaluationListRow>> PageAsync(string? assignmentId, PageRequest page, CancellationToken ct)
     {
         var (after, order) = Keyset.Sql(page, "e.created_at", "e.evaluation_id");
-        await using var batch = database.Source.CreateBatch();
         var rows = new NpgsqlBatchCommand($"""
             SELECT e.evaluation_id, e.assignment_id, e.created_by, e.created_at, e.tasks, e.rejected,
                    count(t.task_id) FILTER (WHERE t.status = 'Completed'),
@@ -39,22 +38,10 @@ public sealed class EvaluationListQueries(GraderDataSource database)
         var count = new NpgsqlBatchCommand($"SELECT count(*) FROM evaluation_summary e WHERE {Matches}");
         rows.Parameters.AddWithValue("assignment", (object?)assignmentId ?? DBNull.Value);
         count.Parameters.AddWithValue("assignment", (object?)assignmentId ?? DBNull.Value);
-        rows.Parameters.AddWithValue("cursor_at", (object?)page.Cursor?.At ?? DBNull.Value);
-        rows.Parameters.AddWithValue("cursor_id", (object?)page.Cursor?.Id ?? DBNull.Value);
-        rows.Parameters.AddWithValue("limit", page.Size + 1);
-        batch.BatchCommands.Add(rows);
-        batch.BatchCommands.Add(count);
-        var read = new List<EvaluationListRow>();
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            read.Add(new EvaluationListRow(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
+        return await KeysetQuery.ReadPageAsync(database.Source, rows, count, page, reader =>
+            new EvaluationListRow(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
                 reader.GetInt32(4), reader.GetInt32(5), reader.GetInt64(6), reader.GetInt64(7),
-                reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8)));
-        }
-
-        await reader.NextResultAsync(ct);
-        await reader.ReadAsync(ct);
-        return Keyset.Page(read, page, reader.GetInt64(0), r => new PageCursor(r.CreatedAt, r.Id));
+                reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8)),
+            r => new PageCursor(r.CreatedAt, r.Id), ct);
     }
 }
