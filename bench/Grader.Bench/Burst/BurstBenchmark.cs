@@ -28,6 +28,9 @@ internal static class BurstBenchmark
     // Flat: total RSS grows by at most this much per 1,000 finished tasks over the run's second half.
     private const double FlatMbPer1000 = 10;
 
+    // Silo, gateway and web ports in a row; another base lets two runs share the machine.
+    private static int PortBase => int.Parse(Environment.GetEnvironmentVariable("GRADER_BENCH_BURST_PORT") ?? "23100", CultureInfo.InvariantCulture);
+
     private sealed record Plan(int Tasks, int Clients, int Streams, TimeSpan Deadline);
 
     private sealed record Accepted(Guid Id, int Client, double Ms, double BeforeGrainMs);
@@ -45,7 +48,7 @@ internal static class BurstBenchmark
         await PipelineBenchmark.ExecAsync(env, template, await File.ReadAllTextAsync(Path.Combine(StackEnvironment.RepoRoot, "infra/demo/template.sql")));
         try
         {
-            await using var grader = await GraderProcesses.StartAsync(env, $"bench-burst-{stamp}", database, Slots, 23100);
+            await using var grader = await GraderProcesses.StartAsync(env, $"bench-burst-{stamp}", database, Slots, PortBase);
             using var orleans = await ConnectAsync(env, $"bench-burst-{stamp}");
             var grains = orleans.Services.GetRequiredService<IClusterClient>();
             await grains.GetGrain<IAssignmentGrain>(AssignmentId).SetAsync(Assignment(template));
