@@ -1,4 +1,5 @@
 using Grader.Queue;
+using Grader.Sandbox.Clones;
 using Grader.Tasks;
 using Grader.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -13,6 +14,7 @@ namespace Grader.Runners;
 public sealed partial class RunnerHost(
     GradingServices services,
     HostSweeper sweeper,
+    PooledClones clones,
     IGrainFactory grains,
     ILocalSiloDetails silo,
     ILogger<RunnerHost> logger,
@@ -219,13 +221,18 @@ public sealed partial class RunnerHost(
             _claiming.Add(taskId);
         }
 
+        clones.Expect(taskId);
+        var started = false;
+
         try
         {
             // Confirms the lease after a successful claim and returns it after a failed one, so the
             // entry leaves the queue only once a task grain has really taken the attempt.
             if (await LeasedClaim.ClaimAsync(grains, lease, Host, claimFaults) is { } work)
             {
+                // Started now or already running here: either way that attempt reports its arrival.
                 Start(new GradingJob(work, Host, services, grains.GetGrain<ITaskGrain>(taskId)));
+                started = true;
             }
         }
         finally
@@ -233,6 +240,11 @@ public sealed partial class RunnerHost(
             lock (_gate)
             {
                 _claiming.Remove(taskId);
+            }
+
+            if (!started)
+            {
+                clones.Arrived(taskId);
             }
         }
 
@@ -289,6 +301,8 @@ public sealed partial class RunnerHost(
                 _runs.Remove(key);
             }
 
+            // An attempt that ended before it asked for a database (a refused image, a stop).
+            clones.Arrived(key.TaskId);
             GraderTelemetry.SlotFreed(Host);
         }
 

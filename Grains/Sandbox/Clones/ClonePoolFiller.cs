@@ -163,7 +163,8 @@ public sealed partial class ClonePoolFiller(
                 ready.Count(c => c.Key == k.Value.Key), ready.Where(c => c.Key == k.Value.Key).Sum(c => c.Bytes),
                 !_lastQueued.TryGetValue(k.Key, out var last) || now - last >= _options.IdleTimeout)).ToList();
             var action = ClonePlan.Next(demands, _options.Limits);
-            if (action.Kind == PoolActionKind.None)
+            // A claim on its way no longer counts as queued but still wants its clone: drop nothing yet.
+            if (action.Kind == PoolActionKind.None || (action.Kind == PoolActionKind.Drop && pool.ClaimsArriving))
             {
                 return;
             }

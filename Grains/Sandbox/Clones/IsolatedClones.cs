@@ -38,7 +38,9 @@ public sealed partial class IsolatedClones(
         SandboxNames names, string checkerRole, CancellationToken ct)
     {
         var facts = (await ReadTemplatesAsync(admin, [template], ct)).FirstOrDefault();
-        if (facts is not null && _pool.MaxPerAssignment > 0 && pool.TryTake(new CloneKey(assignment, template, CloneKey.SchemasKey(schemas), facts.Version)) is { } clone)
+        var taken = facts is not null && _pool.MaxPerAssignment > 0 ? pool.TryTake(new CloneKey(assignment, template, CloneKey.SchemasKey(schemas), facts.Version)) : null;
+        pool.Arrived(names.TaskId);
+        if (taken is { } clone)
         {
             try
             {

@@ -8,6 +8,7 @@ public sealed class PooledClones
     private readonly Lock _gate = new();
     private readonly List<PooledClone> _ready = [];
     private readonly HashSet<string> _reserved = new(StringComparer.Ordinal);
+    private readonly HashSet<Guid> _arriving = [];
     private long _hits;
     private long _misses;
 
@@ -27,6 +28,38 @@ public sealed class PooledClones
 
     /// <summary>Claims served from the pool and claims that had to clone, since this process started.</summary>
     public (long Hits, long Misses) Claimed => (Interlocked.Read(ref _hits), Interlocked.Read(ref _misses));
+
+    /// <summary>A task this host is claiming, or has claimed, whose attempt has not asked for its database
+    /// yet. The read model no longer counts it as queued, so without this the pool would see a surplus and
+    /// drop the clone the attempt is about to take.</summary>
+    public void Expect(Guid taskId)
+    {
+        lock (_gate)
+        {
+            _arriving.Add(taskId);
+        }
+    }
+
+    /// <summary>The task took its clone (or missed), or its claim or attempt ended; safe to call again.</summary>
+    public void Arrived(Guid taskId)
+    {
+        lock (_gate)
+        {
+            _arriving.Remove(taskId);
+        }
+    }
+
+    /// <summary>Whether some claim is between the queue and its database; the filler drops nothing meanwhile.</summary>
+    public bool ClaimsArriving
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _arriving.Count > 0;
+            }
+        }
+    }
 
     public IReadOnlyList<PooledClone> Snapshot()
     {

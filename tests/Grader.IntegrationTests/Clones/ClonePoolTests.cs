@@ -85,6 +85,45 @@ public sealed class ClonePoolTests(ClonePoolFixture grader) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AClaimOnItsWayKeepsTheCloneTheQueueNoLongerCounts()
+    {
+        // A claimed task is no longer queued, so until its attempt takes the clone the pool would see a
+        // surplus; with this fixture's idle timeout of zero it would drop it at once.
+        var assignment = await grader.DemoAssignmentAsync("pool-arriving", WritesOwnRow);
+        var ids = await SubmitDrainedAsync(assignment.Id, 1);
+        await grader.FillUntilAsync(p => p.Any(c => c.Key.Assignment == assignment.Id), "a clone for the queued task");
+        var pooled = grader.Pool.Snapshot().Single(c => c.Key.Assignment == assignment.Id).Name;
+        var filler = grader.Services.GetRequiredService<Grader.Sandbox.Clones.ClonePoolFiller>();
+        var arriving = Guid.NewGuid();
+        grader.Pool.Expect(arriving);
+        await grader.Grains.GetGrain<ITaskGrain>(ids[0]).CancelAsync("pool-arriving-staff");
+        await WaitNotQueuedAsync(ids[0]);
+
+        await filler.RoundAsync(CancellationToken.None);
+        Assert.Contains(pooled, grader.Pool.Snapshot().Select(c => c.Name));
+
+        grader.Pool.Arrived(arriving);
+        await grader.FillUntilAsync(p => p.All(c => c.Name != pooled), "the surplus clone dropped once nothing is on its way");
+        Assert.DoesNotContain(pooled, (await grader.PooledOnServerAsync()).Keys);
+    }
+
+    private async Task WaitNotQueuedAsync(Guid id)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var status = await LocalStack.ScalarAsync<string?>(grader.StateDatabase, "SELECT status FROM task_summary WHERE task_id = @id", ("id", id));
+            if (status is not null && status != "Queued")
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"task {id} still queued in the read model");
+    }
+
+    [Fact]
     public async Task TemplateChangeDropsThePoolAndTheNextClaimSeesTheNewData()
     {
         var assignment = await grader.DemoAssignmentAsync("pool-template-change", a => WritesOwnRow(a) with

@@ -85,4 +85,22 @@ public class PooledClonesTests
         Assert.True(System.Text.Encoding.UTF8.GetByteCount(name) <= 63);
         Assert.False(SandboxNames.IsPoolName(SandboxNames.For("host-1", Guid.NewGuid(), 1).Name));
     }
+
+    [Fact]
+    public void ClaimsArriveOncePerTaskWhateverTheOrderOfTheirEnds()
+    {
+        var pool = new PooledClones();
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        Assert.False(pool.ClaimsArriving);
+
+        pool.Expect(first);
+        pool.Expect(second);
+        pool.Arrived(first);
+        Assert.True(pool.ClaimsArriving);
+
+        // The attempt's database step and the runner's end both report it; the second report is harmless.
+        pool.Arrived(second);
+        pool.Arrived(second);
+        Assert.False(pool.ClaimsArriving);
+    }
 }
