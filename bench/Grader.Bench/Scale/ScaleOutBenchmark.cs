@@ -3,6 +3,7 @@ using System.Globalization;
 using Grader.Assignments;
 using Grader.Bench.Pipeline;
 using Grader.Bench.Report;
+using Grader.Runners;
 using Grader.Silo.Hosting;
 using Grader.Tasks;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,7 +58,7 @@ internal static class ScaleOutBenchmark
     /// <summary>Every figure of acceptance 8 from one run, for the benchmark command that gathers all
     /// measures. Quick mode runs fewer, shorter tasks (under a minute); the ratios mean less then.</summary>
     public static async Task<IReadOnlyList<GoalResult>> GoalsAsync(bool quick) =>
-        ScaleReport.Goals(await MeasureAsync(quick ? new ScalePlan(4, 1500, false) : new ScalePlan(40, RequestDelayMs, false)));
+        ScaleReport.Goals(await MeasureAsync(quick ? new ScalePlan(4, 800, false) : new ScalePlan(40, RequestDelayMs, false)));
 
     private static async Task<ScaleRun> MeasureAsync(ScalePlan plan)
     {
@@ -70,14 +71,9 @@ internal static class ScaleOutBenchmark
         try
         {
             Note($"{plan.Batch} tasks, {Slots} slots per host, {Scenarios} requests per task that each wait {plan.RequestDelayMs} ms");
-            Result? one = null, two = null;
-            if (!plan.KillOnly)
-            {
-                one = await BatchAsync(env, template, $"s1-{stamp}", [0], plan, plan.Batch, kill: false);
-                two = await BatchAsync(env, template, $"s2-{stamp}", [0, 1], plan, plan.Batch, kill: false);
-            }
-
-            var killed = await BatchAsync(env, template, $"sk-{stamp}", [0, 1], plan, Math.Max(plan.Batch / 2, 2 * Slots), kill: true);
+            // One cluster of two hosts runs all three batches: the one-host batch with the second host
+            // drained, the two-host batch, and the batch during which the second host is killed.
+            var (one, two, killed) = await SessionAsync(env, template, $"s-{stamp}", plan, plan.KillOnly ? 0 : plan.Batch, Math.Max(plan.Batch / 2, 2 * Slots));
             return new ScaleRun(plan, Slots, Scenarios, one, two, killed);
         }
         finally
@@ -87,11 +83,16 @@ internal static class ScaleOutBenchmark
         }
     }
 
-    private static async Task<Result> BatchAsync(Dictionary<string, string> env, string template, string cluster, int[] engines, ScalePlan plan, int batch, bool kill)
+    /// <summary>One cluster, a host on each engine: the timed batch on the first host alone (the second
+    /// drained) and on both (neither when <paramref name="batch"/> is 0), then a batch during which the
+    /// second host is killed.</summary>
+    private static async Task<(Result? OneHost, Result? TwoHosts, Result Killed)> SessionAsync(Dictionary<string, string> env, string template, string cluster,
+        ScalePlan plan, int batch, int killBatch)
     {
+        int[] engines = [0, 1];
         var database = $"grader_bench_{cluster.Replace('-', '_')}";
         await ExecAsync(env, "postgres", $"CREATE DATABASE {database}");
-        var silos = engines.Select((e, i) => (Name: $"{cluster}-h{i}", Process: StartSilo(env, cluster, database, $"{cluster}-h{i}", e, 22000 + (i * 2) + (kill ? 10 : 0)))).ToList();
+        var silos = engines.Select((e, i) => (Name: $"{cluster}-h{i}", Process: StartSilo(env, cluster, database, $"{cluster}-h{i}", e, 22000 + (i * 2)))).ToList();
         try
         {
             using var client = await ConnectAsync(env, cluster);
@@ -101,36 +102,18 @@ internal static class ScaleOutBenchmark
             // One task per host first, so every engine has pulled the image before the clock starts.
             await RunAllAsync(grains, env, silos.Count);
 
-            var clock = Stopwatch.StartNew();
-            var ids = await SubmitAsync(grains, env, batch);
-            if (!kill)
+            Result? one = null, two = null;
+            if (batch > 0)
             {
-                var views = await WaitDoneAsync(grains, ids);
-                return new Result(clock.Elapsed.TotalSeconds, views.Sum(AppOwnSeconds) / (Slots * silos.Count));
+                var second = grains.GetGrain<IRunnerGrain>(silos[1].Name);
+                await second.DrainAsync();
+                await WaitAsync(async () => (await second.GetStatusAsync()).State == RunnerState.Drained, TimeSpan.FromMinutes(1));
+                one = await TimedBatchAsync(grains, env, batch, hosts: 1);
+                await second.ResumeAsync();
+                two = await TimedBatchAsync(grains, env, batch, hosts: 2);
             }
 
-            var victim = silos[1];
-            await WaitAsync(async () => (await ViewsAsync(grains, ids)).Count(v => v.Host == victim.Name && !v.Status.IsTerminal()) == Slots, TimeSpan.FromMinutes(2));
-            var before = await ProbeSubmitsAsync(grains, env, () => false, ProbeSubmits);
-            var killedAt = DateTimeOffset.UtcNow;
-            victim.Process.Kill(entireProcessTree: true);
-            Note($"killed {victim.Name}");
-            // Each look is bounded: a call that went to the dead silo would otherwise wait out the response
-            // timeout and make the death look later than membership declared it.
-            var declared = WaitAsync(async () => !(await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(true).WaitAsync(TimeSpan.FromSeconds(1)))
-                    .Any(h => h.SiloName == victim.Name), TimeSpan.FromMinutes(2))
-                .ContinueWith(t => t.IsCompletedSuccessfully ? DateTimeOffset.UtcNow : throw t.Exception!, TaskScheduler.Default);
-            var whileDead = await ProbeSubmitsAsync(grains, env, () => declared.IsCompleted, 1000, TimeSpan.FromMilliseconds(200));
-            var deadAfter = (await declared - killedAt).TotalSeconds;
-            Note($"{victim.Name} declared dead after {deadAfter:0.0} s");
-            var after = await ProbeSubmitsAsync(grains, env, () => false, ProbeSubmits);
-            var done = await WaitDoneAsync(grains, ids);
-            var lost = done.Where(v => v.Phases.Any(p => p.Phase == "claimed" && p.Detail == victim.Name)).ToList();
-            var requeue = lost.Max(v => (v.Phases.First(p => p.Phase == "requeued").At - killedAt).TotalSeconds);
-            var finished = lost.Max(v => (v.FinishedAt!.Value - killedAt).TotalSeconds);
-            // What was left at the kill, run by the surviving slots alone, after the death was declared.
-            var left = done.Where(v => v.FinishedAt > killedAt).Sum(AppOwnSeconds) / (Slots * (silos.Count - 1));
-            return new Result(clock.Elapsed.TotalSeconds, 0, requeue, deadAfter, finished, left, before, whileDead, after);
+            return (one, two, await KillDuringBatchAsync(grains, env, silos, killBatch));
         }
         finally
         {
@@ -146,6 +129,43 @@ internal static class ScaleOutBenchmark
 
             await ExecAsync(env, "postgres", $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
         }
+    }
+
+    private static async Task<Result> TimedBatchAsync(IClusterClient grains, Dictionary<string, string> env, int batch, int hosts)
+    {
+        var clock = Stopwatch.StartNew();
+        var views = await WaitDoneAsync(grains, await SubmitAsync(grains, env, batch));
+        return new Result(clock.Elapsed.TotalSeconds, views.Sum(AppOwnSeconds) / (Slots * hosts));
+    }
+
+    /// <summary>A batch during which the second host is killed once both its slots are busy, with
+    /// submissions timed before the kill, while the dead host is still registered, and after.</summary>
+    private static async Task<Result> KillDuringBatchAsync(IClusterClient grains, Dictionary<string, string> env, List<(string Name, Process Process)> silos, int batch)
+    {
+        var clock = Stopwatch.StartNew();
+        var ids = await SubmitAsync(grains, env, batch);
+        var victim = silos[1];
+        await WaitAsync(async () => (await ViewsAsync(grains, ids)).Count(v => v.Host == victim.Name && !v.Status.IsTerminal()) == Slots, TimeSpan.FromMinutes(2));
+        var before = await ProbeSubmitsAsync(grains, env, () => false, ProbeSubmits);
+        var killedAt = DateTimeOffset.UtcNow;
+        victim.Process.Kill(entireProcessTree: true);
+        Note($"killed {victim.Name}");
+        // Each look is bounded: a call that went to the dead silo would otherwise wait out the response
+        // timeout and make the death look later than membership declared it.
+        var declared = WaitAsync(async () => !(await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(true).WaitAsync(TimeSpan.FromSeconds(1)))
+                .Any(h => h.SiloName == victim.Name), TimeSpan.FromMinutes(2))
+            .ContinueWith(t => t.IsCompletedSuccessfully ? DateTimeOffset.UtcNow : throw t.Exception!, TaskScheduler.Default);
+        var whileDead = await ProbeSubmitsAsync(grains, env, () => declared.IsCompleted, 1000, TimeSpan.FromMilliseconds(200));
+        var deadAfter = (await declared - killedAt).TotalSeconds;
+        Note($"{victim.Name} declared dead after {deadAfter:0.0} s");
+        var after = await ProbeSubmitsAsync(grains, env, () => false, ProbeSubmits);
+        var done = await WaitDoneAsync(grains, ids);
+        var lost = done.Where(v => v.Phases.Any(p => p.Phase == "claimed" && p.Detail == victim.Name)).ToList();
+        var requeue = lost.Max(v => (v.Phases.First(p => p.Phase == "requeued").At - killedAt).TotalSeconds);
+        var finished = lost.Max(v => (v.FinishedAt!.Value - killedAt).TotalSeconds);
+        // What was left at the kill, run by the surviving slots alone, after the death was declared.
+        var left = done.Where(v => v.FinishedAt > killedAt).Sum(AppOwnSeconds) / (Slots * (silos.Count - 1));
+        return new Result(clock.Elapsed.TotalSeconds, 0, requeue, deadAfter, finished, left, before, whileDead, after);
     }
 
     /// <summary>Submits one task at a time until <paramref name="stop"/> says so or <paramref name="max"/> were

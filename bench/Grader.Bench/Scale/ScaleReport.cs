@@ -37,7 +37,7 @@ internal static class ScaleReport
             var speedUp = one.Wall / two.Wall;
             rows.Add(new GoalResult("scale-out: same batch, 1 host vs 2 hosts with separate engines", "speed-up ≥ 1.8×", speedUp, "×",
                 one.Floor / two.Floor, speedUp >= 1.8,
-                $"{shape}; wall {one.Wall:0.0} s vs {two.Wall:0.0} s; floor = the apps' own time spread over the slots ({one.Floor:0.0} s vs {two.Floor:0.0} s)",
+                $"{shape}; one cluster, the second host drained for the one-host batch; wall {one.Wall:0.0} s vs {two.Wall:0.0} s; floor = the apps' own time spread over the slots ({one.Floor:0.0} s vs {two.Floor:0.0} s)",
                 [one.Wall, two.Wall]));
         }
 
