@@ -21,10 +21,31 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, C
 
     // Every attempt opens the admin database twice (create, drop); pooled, that costs no new session and
     // authentication each time. The admin database is never dropped, and every session lock taken on it
-    // here is released before the connection goes back to the pool.
+    // here is released before the connection goes back to the pool. After a server restart every idle
+    // session in the pool is broken and says so only when used: a failure that is not the server's
+    // answer empties the pool, so the next attempt starts afresh.
     private readonly string _admin = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString("postgres")) { Pooling = true }.ConnectionString;
 
     public async Task<DatabaseLogin?> CreateAsync(SandboxNames names, AssignmentDefinition assignment, CancellationToken ct)
+    {
+        try
+        {
+            return await CreateOnceAsync(names, assignment, ct);
+        }
+        catch (NpgsqlException e) when (e is not PostgresException)
+        {
+            ClearAdminPool();
+            throw;
+        }
+    }
+
+    private void ClearAdminPool()
+    {
+        using var connection = new NpgsqlConnection(_admin);
+        NpgsqlConnection.ClearPool(connection);
+    }
+
+    private async Task<DatabaseLogin?> CreateOnceAsync(SandboxNames names, AssignmentDefinition assignment, CancellationToken ct)
     {
         if (assignment.DatabaseMode == DatabaseMode.None)
         {
@@ -106,8 +127,22 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, C
 
     private static string Milliseconds(TimeSpan value) => ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Removes the attempt's database and role; safe to call for things that do not exist.</summary>
+    /// <summary>Removes the attempt's database and role; safe to call for things that do not exist, and so
+    /// tried once more on a fresh session when a pooled one turns out broken (the server restarted).</summary>
     public async Task DropAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            await DropOnceAsync(name, ct);
+        }
+        catch (NpgsqlException e) when (e is not PostgresException)
+        {
+            ClearAdminPool();
+            await DropOnceAsync(name, ct);
+        }
+    }
+
+    private async Task DropOnceAsync(string name, CancellationToken ct)
     {
         await using var admin = new NpgsqlConnection(_admin);
         await admin.OpenAsync(ct);
