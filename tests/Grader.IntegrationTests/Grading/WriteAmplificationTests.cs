@@ -73,7 +73,9 @@ public sealed class WriteAmplificationTests(GraderFixture grader, ITestOutputHel
         // Submit, claim, finish: phases and steps live in the activation until the next stored change (see TaskLifecycle).
         Assert.All(stateWrites, n => Assert.Equal(3, n));
         Assert.All(stepWrites, n => Assert.Equal(6, n));
-        Assert.InRange(commits, 1, 25);
+        // Measured 18-23 (72 before: a write per report, each reset by DISCARD ALL); the idle window's own
+        // timers make this figure vary by a few.
+        Assert.InRange(commits, 1, 30);
 
         // The stored state still holds every phase and step: read back by a fresh activation.
         foreach (var id in ids)
