@@ -33,4 +33,7 @@ public sealed record AttemptReport(
     [property: Id(6)] InfrastructureFault? Fault = null,
     /// <summary>The host gave the attempt back on purpose (it is shutting down, draining past its timeout,
     /// or its engine stopped answering): not charged to the task's attempts.</summary>
-    [property: Id(7)] bool HandedBack = false);
+    [property: Id(7)] bool HandedBack = false,
+    /// <summary>Every step the runner reported in this attempt, in run order: step reports are not stored
+    /// one by one, so the finish brings them to an activation that may have lost some.</summary>
+    [property: Id(8)] IReadOnlyList<StepResult>? Steps = null);

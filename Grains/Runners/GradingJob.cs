@@ -17,6 +17,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
     private readonly CancellationTokenSource _stop = new();
     private volatile string? _handBackReason;
     private InfrastructureFault _handBackFault = InfrastructureFault.HostStopping;
+    private readonly List<StepResult> _reported = [];
 
     public Guid TaskId => work.TaskId;
 
@@ -138,6 +139,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         // Our database or engine restarting under the app is our fault, never the student's: such an attempt is rerun.
         EngineInterrupted = await engine.InterruptedAsync();
         report = await services.Faults.ReviewAsync(report, databaseStartedAt, assignment.DatabaseMode != DatabaseMode.None, EngineInterrupted);
+        report = report with { Steps = _reported };
         try
         {
             await services.ReportRetry.ExecuteAsync(async token => await task.FinishAttemptAsync(work.Attempt, report).WaitAsync(token), CancellationToken.None);
@@ -175,6 +177,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
             await foreach (var step in executor.RunAsync(baseAddress, scenario, work.Attempt, timeout, ct))
             {
                 var current = await services.ReportRetry.ExecuteAsync(async token => await task.ReportStepAsync(step).WaitAsync(token), ct);
+                _reported.Add(step);
                 if (!current)
                 {
                     // Cancelled or taken over: stop spending the host's time on it.

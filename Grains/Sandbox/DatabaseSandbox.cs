@@ -19,7 +19,33 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, C
     private const string ReadonlyGroupPrefix = "grader_ro_";
     private readonly DatabaseOptions _options = options.Value;
 
+    // Every attempt opens the admin database twice (create, drop); pooled, that costs no new session and
+    // authentication each time. The admin database is never dropped, and every session lock taken on it
+    // here is released before the connection goes back to the pool. After a server restart every idle
+    // session in the pool is broken and says so only when used: a failure that is not the server's
+    // answer empties the pool, so the next attempt starts afresh.
+    private readonly string _admin = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString("postgres")) { Pooling = true }.ConnectionString;
+
     public async Task<DatabaseLogin?> CreateAsync(SandboxNames names, AssignmentDefinition assignment, CancellationToken ct)
+    {
+        try
+        {
+            return await CreateOnceAsync(names, assignment, ct);
+        }
+        catch (NpgsqlException e) when (e is not PostgresException)
+        {
+            ClearAdminPool();
+            throw;
+        }
+    }
+
+    private void ClearAdminPool()
+    {
+        using var connection = new NpgsqlConnection(_admin);
+        NpgsqlConnection.ClearPool(connection);
+    }
+
+    private async Task<DatabaseLogin?> CreateOnceAsync(SandboxNames names, AssignmentDefinition assignment, CancellationToken ct)
     {
         if (assignment.DatabaseMode == DatabaseMode.None)
         {
@@ -34,7 +60,7 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, C
 
         var checkerRole = CheckerRole.NameFor(names.HostTag);
         await checker.EnsureAsync(names.HostTag, ct);
-        await using var admin = new NpgsqlConnection(_options.ConnectionString("postgres"));
+        await using var admin = new NpgsqlConnection(_admin);
         await admin.OpenAsync(ct);
         var limit = _options.SandboxConnectionLimit.ToString(CultureInfo.InvariantCulture);
         string database;
@@ -101,10 +127,24 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, C
 
     private static string Milliseconds(TimeSpan value) => ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Removes the attempt's database and role; safe to call for things that do not exist.</summary>
+    /// <summary>Removes the attempt's database and role; safe to call for things that do not exist, and so
+    /// tried once more on a fresh session when a pooled one turns out broken (the server restarted).</summary>
     public async Task DropAsync(string name, CancellationToken ct)
     {
-        await using var admin = new NpgsqlConnection(_options.ConnectionString("postgres"));
+        try
+        {
+            await DropOnceAsync(name, ct);
+        }
+        catch (NpgsqlException e) when (e is not PostgresException)
+        {
+            ClearAdminPool();
+            await DropOnceAsync(name, ct);
+        }
+    }
+
+    private async Task DropOnceAsync(string name, CancellationToken ct)
+    {
+        await using var admin = new NpgsqlConnection(_admin);
         await admin.OpenAsync(ct);
         await using (var kill = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = @r OR datname = @r", admin))
         {
@@ -119,7 +159,7 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, C
     /// <summary>Roles and databases whose names carry this host's tag.</summary>
     public async Task<IReadOnlyCollection<string>> ListOwnAsync(string hostTag, CancellationToken ct)
     {
-        await using var admin = new NpgsqlConnection(_options.ConnectionString("postgres"));
+        await using var admin = new NpgsqlConnection(_admin);
         await admin.OpenAsync(ct);
         await using var cmd = new NpgsqlCommand(
             "SELECT rolname FROM pg_roles WHERE starts_with(rolname, @p) UNION SELECT datname FROM pg_database WHERE starts_with(datname, @p)", admin);
@@ -142,7 +182,7 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, C
     private async Task<string> EnsureReadonlyGroupAsync(string referenceDatabase, IReadOnlyList<string> schemas, string checkerRole, CancellationToken ct)
     {
         var group = ReadonlyGroupFor(referenceDatabase);
-        await using var admin = new NpgsqlConnection(_options.ConnectionString("postgres"));
+        await using var admin = new NpgsqlConnection(_admin);
         await admin.OpenAsync(ct);
         // Concurrent GRANTs on one object fail with "tuple concurrently updated", so runners take turns.
         // A session lock, not a transaction: the role must be committed before the reference database's
@@ -186,24 +226,34 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, C
     }
 
     /// <summary>Has PostgreSQL quote the arguments into the template (%I identifiers, %L literals),
-    /// then runs the result. DDL takes no bind parameters, and this keeps quoting out of our hands.</summary>
+    /// then runs the result. DDL takes no bind parameters, and this keeps quoting out of our hands.
+    /// One round trip: the formatted statement goes into a transaction-local setting, which a DO block
+    /// (it takes no parameters) runs, both in one batch and so in one implicit transaction. PostgreSQL
+    /// refuses CREATE and DROP DATABASE inside a DO block, so those are formatted first and sent after.</summary>
     internal static async Task ExecAsync(NpgsqlConnection connection, string template, CancellationToken ct, params string[] args)
     {
-        var placeholders = string.Concat(args.Select((_, i) => $", @a{i}"));
-        string sql;
-        await using (var format = new NpgsqlCommand($"SELECT format(@t{placeholders})", connection))
+        if (template.StartsWith("CREATE DATABASE ", StringComparison.Ordinal) || template.StartsWith("DROP DATABASE ", StringComparison.Ordinal))
         {
-            format.Parameters.AddWithValue("t", template);
-            for (var i = 0; i < args.Length; i++)
+            string sql;
+            await using (var format = new NpgsqlCommand("SELECT format(@t, VARIADIC @a)", connection))
             {
-                format.Parameters.AddWithValue($"a{i}", args[i]);
+                format.Parameters.AddWithValue("t", template);
+                format.Parameters.AddWithValue("a", args);
+                sql = (string)(await format.ExecuteScalarAsync(ct))!;
             }
 
-            sql = (string)(await format.ExecuteScalarAsync(ct))!;
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync(ct);
+            return;
         }
 
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        var formatted = new NpgsqlBatchCommand("SELECT set_config('grader.statement', format(@t, VARIADIC @a), true)");
+        formatted.Parameters.AddWithValue("t", template);
+        formatted.Parameters.AddWithValue("a", args);
+        batch.BatchCommands.Add(formatted);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("DO $run$BEGIN EXECUTE current_setting('grader.statement'); END$run$"));
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Took CONNECT and TEMPORARY on assignment database {Database} from PUBLIC")]

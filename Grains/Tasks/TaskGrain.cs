@@ -23,6 +23,12 @@ public sealed partial class TaskGrain(
     private const string WatchdogReminder = "watchdog";
     private readonly TaskOptions _options = options.Value;
     private readonly ObserverManager<ITaskObserver> _observers = new(TimeSpan.FromMinutes(3), logger);
+
+    // Changes adopted since the last write (see TaskLifecycle on what is not stored at once).
+    private int _unsaved;
+
+    // The first read-model write of an activation, and the one after a failed write, carries every step.
+    private bool _writeAllSteps = true;
     private TaskState S => state.State;
 
     private Guid Id => this.GetPrimaryKey();
@@ -93,7 +99,7 @@ public sealed partial class TaskGrain(
     public Task<bool> ReportPhaseAsync(int attempt, string phase, string? detail) =>
         ApplyAsync(TaskLifecycle.Phase(S, attempt, phase, detail, DateTimeOffset.UtcNow));
 
-    public Task<bool> ReportStepAsync(StepResult result) => ApplyAsync(TaskLifecycle.Step(S, result));
+    public Task<bool> ReportStepAsync(StepResult result) => ApplyAsync(TaskLifecycle.Step(S, result), result);
 
     public async Task FinishAttemptAsync(int attempt, AttemptReport report)
     {
@@ -105,7 +111,14 @@ public sealed partial class TaskGrain(
         await ApplyAsync(TaskLifecycle.FinishAttempt(S, attempt, report, _options.MaxAttempts, DateTimeOffset.UtcNow));
     }
 
-    public Task RefreshReadModelAsync() => S.Spec is null ? Task.CompletedTask : readModel.WriteAsync(View(), S.Revision);
+    public async Task RefreshReadModelAsync()
+    {
+        if (S.Spec is not null)
+        {
+            var view = View();
+            _writeAllSteps = !await readModel.WriteAsync(view, ReadModelRevision, view.Steps);
+        }
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -173,9 +186,11 @@ public sealed partial class TaskGrain(
     }
 
     /// <summary>Stores the next state and only then adopts it: a failed write leaves this activation as it
-    /// was, so the caller's retry (or the watchdog) applies the transition later. Then tells everyone who
-    /// watches and carries out the change's effects. Returns false when there was nothing to change.</summary>
-    private async Task<bool> ApplyAsync(TaskChange? change)
+    /// was, so the caller's retry (or the watchdog) applies the transition later. A change that need not be
+    /// stored at once is adopted as it is. Then tells everyone who watches, writes the read model (only
+    /// <paramref name="step"/>'s row of the steps) and carries out the change's effects. Returns false when
+    /// there was nothing to change.</summary>
+    private async Task<bool> ApplyAsync(TaskChange? change, StepResult? step = null)
     {
         if (change is null)
         {
@@ -183,11 +198,20 @@ public sealed partial class TaskGrain(
         }
 
         var previous = state.State;
+        if (!change.Durable && _unsaved < TaskReadModel.RevisionStride - 1)
+        {
+            state.State = change.Next;
+            _unsaved++;
+            await AfterChangeAsync(change, previous, step);
+            return true;
+        }
+
         change.Next.Revision = previous.Revision + 1;
         state.State = change.Next;
         try
         {
             await state.WriteStateAsync();
+            _unsaved = 0;
         }
         catch (Exception e)
         {
@@ -202,18 +226,31 @@ public sealed partial class TaskGrain(
             throw;
         }
 
+        await AfterChangeAsync(change, previous, step);
+        return true;
+    }
+
+    private long ReadModelRevision => S.Revision * TaskReadModel.RevisionStride + _unsaved;
+
+    private async Task AfterChangeAsync(TaskChange change, TaskState previous, StepResult? step)
+    {
         var view = View();
         CountTransition(previous, view);
         transitions.Publish(view);
         await _observers.Notify(o => o.OnTaskChangedAsync(view));
-        await readModel.WriteAsync(view, S.Revision);
+        // A phase that keeps the status changes no column of the summary.
+        if (_writeAllSteps || step is not null || change.Durable || previous.Status != S.Status)
+        {
+            IEnumerable<StepResult> steps = _writeAllSteps ? view.Steps : step is null ? [] : [step];
+            _writeAllSteps = !await readModel.WriteAsync(view, ReadModelRevision, steps);
+        }
+
         if (S.Status.IsTerminal())
         {
             LogFinished(logger, Id, S.Attempt, S.Status, S.End);
         }
 
         await RunEffectsAsync(change.Effects, previous);
-        return true;
     }
 
     /// <summary>Each effect is repeated by the watchdog if it fails here, so a failure is logged, not thrown:

@@ -16,14 +16,22 @@ public enum TaskEffects
     StopWatchdog = 8,
 }
 
-/// <summary>The state a transition leads to, and what must happen after it is stored.</summary>
-public sealed record TaskChange(TaskState Next, TaskEffects Effects);
+/// <summary>The state a transition leads to and what must happen after it is stored. A change that is
+/// not <paramref name="Durable"/> is adopted without a write of its own; the next durable one stores it.</summary>
+public sealed record TaskChange(TaskState Next, TaskEffects Effects, bool Durable = true);
 
 /// <summary>The task's life cycle as pure rules, free of Orleans so every transition can be unit-tested
 /// (like <see cref="Queue.FairQueue"/>). Each rule reads a state and returns the next one as a new copy,
 /// or null when the call changes nothing: a duplicate, a late report for an attempt that is no longer
 /// current, or a call that does not apply to the task's status. The given state is never changed, so a
-/// grain whose write fails still holds the state it had.</summary>
+/// grain whose write fails still holds the state it had.
+/// <para>What is stored at once: the submission, the claim (its attempt and host are what the watchdog and
+/// the dead-host sweep act on), every end and every requeue. Phases and step verdicts are not: each report
+/// would otherwise rewrite the whole task, its growing list of results included, about a dozen times per
+/// task. The activation keeps them, live views see them, and the next stored change writes them. An
+/// activation lost mid-attempt loses only their display until then: the watchdog asks the runner whether
+/// the attempt still runs whatever phase it was in, a repeated claim by the same host is ignored by the
+/// host that already runs the attempt, and the finish report carries every step again.</para></summary>
 public static class TaskLifecycle
 {
     public static bool IsCurrent(TaskState s, int attempt) =>
@@ -98,7 +106,7 @@ public static class TaskLifecycle
             _ => s.Status,
         };
         next.Phases.Add(new PhaseEvent(attempt, phase, detail, now));
-        return new TaskChange(next, TaskEffects.None);
+        return new TaskChange(next, TaskEffects.None, Durable: false);
     }
 
     /// <summary>A step's verdict; a repeated delivery of the same step replaces the earlier one.</summary>
@@ -112,7 +120,7 @@ public static class TaskLifecycle
         var next = s.Copy();
         next.Steps.RemoveAll(x => x.SameStepAs(result));
         next.Steps.Add(result);
-        return new TaskChange(next, TaskEffects.None);
+        return new TaskChange(next, TaskEffects.None, Durable: false);
     }
 
     public static TaskChange? FinishAttempt(TaskState s, int attempt, AttemptReport report, int maxAttempts, DateTimeOffset now)
@@ -127,6 +135,12 @@ public static class TaskLifecycle
         withOutput.ExitCode = report.ExitCode;
         withOutput.OomKilled = report.OomKilled;
         withOutput.ImageDigest = report.ImageDigest ?? s.ImageDigest;
+        if (report.Steps is { } steps)
+        {
+            // The runner's list is whole and in run order; an activation that was lost mid-attempt lacks some.
+            withOutput.Steps = [.. s.Steps.Where(x => x.Attempt != attempt), .. steps.Where(x => x.Attempt == attempt)];
+        }
+
         return report.End switch
         {
             AttemptEnd.Tested => Finish(withOutput, GradingStatus.Completed, report.End, report.Message, null, now),

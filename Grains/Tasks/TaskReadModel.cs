@@ -10,6 +10,11 @@ namespace Grader.Tasks;
 /// is replaced only by a higher revision, and steps are keyed by (task, attempt, scenario, step).</summary>
 public sealed partial class TaskReadModel(GraderDataSource database, ILogger<TaskReadModel> logger)
 {
+    /// <summary>A summary's revision is the task's stored revision times this, plus the changes its activation
+    /// adopted since without a write (phases, steps): whatever an activation lost before its next write, the
+    /// next stored revision is still higher than any summary written from it.</summary>
+    public const long RevisionStride = 1024;
+
     private const string UpsertSummary = """
         INSERT INTO task_summary (task_id, revision, user_id, assignment_id, image, include_private, source, status, attempt,
             host, end_reason, message, score, max_score, steps_passed, steps_failed, steps_error, steps_blocked, image_digest,
@@ -36,8 +41,10 @@ public sealed partial class TaskReadModel(GraderDataSource database, ILogger<Tas
 
     private readonly NpgsqlDataSource _dataSource = database.Source;
 
-    /// <summary>Never throws: the read model is derived data, and the next transition writes it again.</summary>
-    public async Task WriteAsync(TaskView view, long revision)
+    /// <summary>The summary and the given step rows (all of the view's when none are given), in one
+    /// transaction. Never throws: the read model is derived data; false tells the caller to write every
+    /// step with the next change.</summary>
+    public async Task<bool> WriteAsync(TaskView view, long revision, IEnumerable<StepResult>? steps = null)
     {
         try
         {
@@ -68,7 +75,7 @@ public sealed partial class TaskReadModel(GraderDataSource database, ILogger<Tas
             p.AddWithValue("started", NpgsqlDbType.TimestampTz, (object?)view.StartedAt ?? DBNull.Value);
             p.AddWithValue("finished", NpgsqlDbType.TimestampTz, (object?)view.FinishedAt ?? DBNull.Value);
             batch.BatchCommands.Add(summary);
-            foreach (var step in view.Steps)
+            foreach (var step in steps ?? view.Steps)
             {
                 var command = new NpgsqlBatchCommand(UpsertStep);
                 var s = command.Parameters;
@@ -89,10 +96,12 @@ public sealed partial class TaskReadModel(GraderDataSource database, ILogger<Tas
             }
 
             await batch.ExecuteNonQueryAsync();
+            return true;
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
         {
             LogWriteFailed(logger, e, view.Id, revision);
+            return false;
         }
     }
 

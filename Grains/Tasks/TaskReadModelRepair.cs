@@ -25,7 +25,7 @@ public sealed partial class TaskReadModelRepair(
         LEFT JOIN task_summary t ON t.task_id = g.grain_key::uuid
         WHERE g.state_name = 'task' AND g.service_id = @service
           AND g.modified_at < now() - @settle AND g.modified_at > now() - @window
-          AND (t.task_id IS NULL OR t.revision < (g.state->>'Revision')::bigint)
+          AND (t.task_id IS NULL OR t.revision < (g.state->>'Revision')::bigint * @stride)
         LIMIT @batch
         """;
 
@@ -60,6 +60,7 @@ public sealed partial class TaskReadModelRepair(
             command.Parameters.AddWithValue("settle", settle);
             command.Parameters.AddWithValue("window", options.Value.ReadModelRepairWindow);
             command.Parameters.AddWithValue("batch", Batch);
+            command.Parameters.AddWithValue("stride", TaskReadModel.RevisionStride);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {

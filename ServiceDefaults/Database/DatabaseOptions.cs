@@ -85,6 +85,10 @@ public sealed class DatabaseOptions : IValidatableObject
         Database = database ?? Name,
         // Sandboxes come and go; pooled connections to dropped databases would only fail later.
         Pooling = database is null || database == Name,
+        // Nothing keeps session state on the grader's own database (its locks and settings are scoped to a
+        // transaction), so a pooled connection is not reset with DISCARD ALL on every use: that statement
+        // is a transaction of its own, and doubled the commits of every read-model and state write.
+        NoResetOnClose = database is null || database == Name,
         Timeout = 10,
         CommandTimeout = 60,
     }.ConnectionString;

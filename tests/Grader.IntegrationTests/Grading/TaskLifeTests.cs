@@ -12,8 +12,8 @@ public sealed partial class TaskLifeTests(GraderFixture grader) : IAsyncLifetime
 
     public Task DisposeAsync() => grader.AssertNothingLeftAsync();
 
-    /// <summary>A correct run stores one change per transition (submit, claim, each phase, each step,
-    /// finish): counted on a clean run first. Task k then fails its k-th write once; every task must still
+    /// <summary>A correct run stores the changes that must be stored at once (submit, claim, finish; phases
+    /// and steps go with the next of them): counted on a clean run first. Task k then fails its k-th write once; every task must still
     /// end with full marks, exactly once.</summary>
     [Fact]
     public async Task EveryTaskEndsCorrectlyWhenOneStateWriteFailsAtEachTransition()
@@ -25,7 +25,7 @@ public sealed partial class TaskLifeTests(GraderFixture grader) : IAsyncLifetime
         await grader.Grains.GetGrain<ITaskGrain>(probe).SubmitAsync(new TaskSpec("write-faults-staff", "write-faults", grader.Image("correct"), IncludePrivate: true));
         Assert.Equal(GradingStatus.Completed, (await clean).Status);
         var writes = grader.StorageFaults.WritesOf(grader.Grains.GetGrain<ITaskGrain>(probe).GetGrainId());
-        Assert.InRange(writes, 10, 30);
+        Assert.InRange(writes, 3, 30);
         var ids = Enumerable.Range(0, writes).Select(_ => Guid.NewGuid()).ToList();
         var finished = ids.Select(id => grader.Transitions.WaitForAsync(id, v => v.Status.IsTerminal(), TimeSpan.FromMinutes(4))).ToList();
         for (var i = 0; i < writes; i++)

@@ -136,6 +136,36 @@ public class TaskLifecycleTests
         Assert.All(again.Steps, x => Assert.Equal(StepOutcome.Passed, x.Outcome));
     }
 
+    [Fact]
+    public void OnlyPhasesAndStepsWaitForTheNextStoredChange()
+    {
+        var queued = TaskLifecycle.Submit(new TaskState(), Spec, Now)!;
+        var claimed = TaskLifecycle.Claim(queued.Next, "host-a", 2m, Now)!;
+        var phase = TaskLifecycle.Phase(claimed.Next, 1, "testing", null, Now)!;
+        var step = TaskLifecycle.Step(phase.Next, Step(1, "a", 0, StepOutcome.Passed))!;
+        var finish = TaskLifecycle.FinishAttempt(step.Next, 1, Report(AttemptEnd.Tested), MaxAttempts, Now)!;
+
+        Assert.Equal([true, true, false, false, true], new[] { queued, claimed, phase, step, finish }.Select(c => c.Durable));
+        Assert.True(TaskLifecycle.Cancel(step.Next, "bob", Now)!.Durable);
+        Assert.True(TaskLifecycle.AttemptLost(step.Next, 1, InfrastructureFault.HostLost, "gone", MaxAttempts, Now)!.Durable);
+    }
+
+    [Fact]
+    public void TheFinishReportBringsBackStepsAnActivationLostInRunOrder()
+    {
+        // A fresh activation read the state stored at the claim, then took only the last step's report.
+        var earlier = Step(1, "old", 0, StepOutcome.Failed);
+        var state = In(GradingStatus.Testing, attempt: 2);
+        state.Steps = [earlier, Step(2, "c", 0, StepOutcome.Passed)];
+        var all = new[] { Step(2, "a", 0, StepOutcome.Passed), Step(2, "b", 0, StepOutcome.Failed), Step(2, "c", 0, StepOutcome.Passed) };
+
+        var next = TaskLifecycle.FinishAttempt(state, 2, Report(AttemptEnd.Tested) with { Steps = all }, MaxAttempts, Now)!.Next;
+
+        Assert.Equal([earlier, .. all], next.Steps);
+        var without = TaskLifecycle.FinishAttempt(state, 2, Report(AttemptEnd.Tested), MaxAttempts, Now)!.Next;
+        Assert.Equal(state.Steps, without.Steps);
+    }
+
     [Theory]
     [InlineData(AttemptEnd.Tested, GradingStatus.Completed)]
     [InlineData(AttemptEnd.NotReady, GradingStatus.Failed)]
