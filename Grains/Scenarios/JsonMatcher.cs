@@ -30,11 +30,13 @@ public static class JsonMatcher
     public static IReadOnlyList<Mismatch> Match(ExpectedBody expected, string actualJson,
         IReadOnlyDictionary<string, JsonElement>? values = null, CancellationToken ct = default)
     {
-        if (StreamingMatch.Matches(expected, actualJson, values, ct))
-        {
-            return [];
-        }
+        return StreamingMatch.Matches(expected, actualJson, values, ct) ? [] : Explain(expected, actualJson, values, ct);
+    }
 
+    /// <summary>The full comparison of a text: parses it and lists every difference.</summary>
+    internal static IReadOnlyList<Mismatch> Explain(ExpectedBody expected, string actualJson,
+        IReadOnlyDictionary<string, JsonElement>? values, CancellationToken ct)
+    {
         JsonDocument actual;
         try
         {

@@ -9,9 +9,10 @@ namespace Grader.Scenarios;
 /// <summary>Decides whether a response matches its compiled expected body with no mismatch at all, in one
 /// pass of a <see cref="Utf8JsonReader"/> over the response's UTF-8 text: no document is built, keys and
 /// values compare as bytes. It answers true only when the full comparison (<see cref="MatchRun"/>) would
-/// report nothing. Anything else answers false: a difference, text that is not JSON, a duplicate key, a
-/// number only the tolerance could accept. The caller then runs the full comparison, which explains the
-/// difference with the same messages as ever, so a wrong answer costs a second pass and a right one none.</summary>
+/// report nothing. Anything else answers false: a difference, text that is not JSON, a number only the
+/// tolerance could accept, a repeated key with differing values. The caller then runs the full
+/// comparison, which explains the difference with the same messages as ever, so a wrong answer costs a
+/// second pass and a right one none.</summary>
 internal sealed class StreamingMatch
 {
     private const int TickMask = 1023;
@@ -180,12 +181,8 @@ internal sealed class StreamingMatch
                 continue;
             }
 
-            // A repeated key: the full comparison judges its last value only.
-            if (_seen[seen + k])
-            {
-                return false;
-            }
-
+            // A repeated key has every value compared, the full comparison its last only: equal values
+            // agree, and any difference sends the body to the full comparison.
             _seen[seen + k] = true;
             next = k + 1;
             reader.Read();
