@@ -25,9 +25,17 @@ public static class JsonMatcher
         return run.Mismatches;
     }
 
-    /// <summary>Parses the response once; a text that is not JSON is reported, never thrown.</summary>
+    /// <summary>Reads the response once when it matches; only a response that differs is parsed, to explain
+    /// how. A text that is not JSON is reported, never thrown.</summary>
     public static IReadOnlyList<Mismatch> Match(ExpectedBody expected, string actualJson,
         IReadOnlyDictionary<string, JsonElement>? values = null, CancellationToken ct = default)
+    {
+        return StreamingMatch.Matches(expected, actualJson, values, ct) ? [] : Explain(expected, actualJson, values, ct);
+    }
+
+    /// <summary>The full comparison of a text: parses it and lists every difference.</summary>
+    internal static IReadOnlyList<Mismatch> Explain(ExpectedBody expected, string actualJson,
+        IReadOnlyDictionary<string, JsonElement>? values, CancellationToken ct)
     {
         JsonDocument actual;
         try

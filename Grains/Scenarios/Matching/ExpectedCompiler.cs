@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Grader.Scenarios;
@@ -9,10 +11,36 @@ internal sealed class ExpectedCompiler(MatchOptions options, bool references = t
 {
     private const int AlignKeyCandidates = 8;
 
+    private readonly ArrayBufferWriter<byte> _tokens = new();
+    private readonly TokenText _text = new();
+
     public bool SawVariables { get; private set; }
 
+    /// <summary>Compiles one whole value (a body, or a reference filled in).</summary>
     public ExpectedNode Compile(JsonElement value, List<PathSegment> path)
     {
+        var root = CompileValue(value, path);
+        _text.Bytes = _tokens.WrittenSpan.ToArray();
+        return root;
+    }
+
+    private ExpectedNode CompileValue(JsonElement value, List<PathSegment> path)
+    {
+        Emit(value.ValueKind switch
+        {
+            JsonValueKind.Object => JsonTokenType.StartObject,
+            JsonValueKind.Array => JsonTokenType.StartArray,
+            JsonValueKind.String => JsonTokenType.String,
+            JsonValueKind.Number => JsonTokenType.Number,
+            JsonValueKind.True => JsonTokenType.True,
+            JsonValueKind.False => JsonTokenType.False,
+            _ => JsonTokenType.Null,
+        }, value.ValueKind switch
+        {
+            JsonValueKind.String => JsonMarshal.GetRawUtf8Value(value)[1..^1],
+            JsonValueKind.Number => JsonMarshal.GetRawUtf8Value(value),
+            _ => default,
+        });
         var ignored = options.Ignore is { Count: > 0 } ignore && ignore.Any(p => p.Matches(path));
         return value.ValueKind switch
         {
@@ -30,20 +58,43 @@ internal sealed class ExpectedCompiler(MatchOptions options, bool references = t
         };
     }
 
+    private void Emit(JsonTokenType type, ReadOnlySpan<byte> raw)
+    {
+        var span = _tokens.GetSpan(raw.Length + 1);
+        span[0] = (byte)type;
+        raw.CopyTo(span[1..]);
+        _tokens.Advance(raw.Length + 1);
+    }
+
+    /// <summary>The token stream of a container whose every value compares by its bytes, else null.</summary>
+    private TokenText? PlainText(bool ignored, bool plain, List<ExpectedNode> children)
+    {
+        foreach (var child in children)
+        {
+            plain &= child.Tokens is not null || child.IsPlainScalar;
+        }
+
+        return plain && !ignored ? _text : null;
+    }
+
     private ExpectedNode CompileObject(JsonElement value, List<PathSegment> path, bool ignored)
     {
+        var start = _tokens.WrittenCount - 1;
+        var repeated = false;
         var keys = new List<string>();
         var children = new List<ExpectedNode>();
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var property in value.EnumerateObject())
         {
             path.Add(PathSegment.Property(property.Name));
-            var child = Compile(property.Value, path);
+            Emit(JsonTokenType.PropertyName, JsonMarshal.GetRawUtf8PropertyName(property));
+            var child = CompileValue(property.Value, path);
             path.RemoveAt(path.Count - 1);
             // A repeated key keeps its last value, as a lookup in the parsed document did.
             if (positions.TryGetValue(property.Name, out var existing))
             {
                 children[existing] = child;
+                repeated = true;
                 continue;
             }
 
@@ -52,11 +103,15 @@ internal sealed class ExpectedCompiler(MatchOptions options, bool references = t
             children.Add(child);
         }
 
+        Emit(JsonTokenType.EndObject, default);
         return new ExpectedNode
         {
             Kind = NodeKind.Object,
             Element = value,
             Ignored = ignored,
+            Tokens = PlainText(ignored, !repeated, children),
+            TokenStart = start,
+            TokenEnd = _tokens.WrittenCount,
             Keys = [.. keys],
             KeysUtf8 = keys.Select(ExpectedNode.Utf8).ToArray(),
             Children = [.. children],
@@ -66,13 +121,16 @@ internal sealed class ExpectedCompiler(MatchOptions options, bool references = t
 
     private ExpectedNode CompileArray(JsonElement value, List<PathSegment> path, bool ignored)
     {
+        var start = _tokens.WrittenCount - 1;
         var items = new List<ExpectedNode>();
         foreach (var item in value.EnumerateArray())
         {
             path.Add(PathSegment.Item(items.Count));
-            items.Add(Compile(item, path));
+            items.Add(CompileValue(item, path));
             path.RemoveAt(path.Count - 1);
         }
+
+        Emit(JsonTokenType.EndArray, default);
 
         var unordered = options.Unordered is { Count: > 0 } rules && rules.Any(p => p.Matches(path));
         var (key, itemKeys) = unordered ? (null, null) : FindAlignKey(items);
@@ -82,6 +140,9 @@ internal sealed class ExpectedCompiler(MatchOptions options, bool references = t
             Element = value,
             Ignored = ignored,
             Unordered = unordered,
+            Tokens = PlainText(ignored, !unordered, items),
+            TokenStart = start,
+            TokenEnd = _tokens.WrittenCount,
             Children = [.. items],
             AlignKey = key,
             ItemKeys = itemKeys,

@@ -74,9 +74,32 @@ internal sealed class ExpectedNode
     /// <summary>The matcher without its optional '#' (what the type names and failures speak of).</summary>
     public string? MatcherText { get; init; }
 
+    /// <summary>Set on an object or array with only literal values inside (no matcher, reference, ignore or
+    /// unordered rule, no repeated key, no escaped '#'): its tokens as the expected body wrote them. A
+    /// response whose tokens are the same bytes matches it whatever its white space.</summary>
+    public TokenText? Tokens { get; init; }
+
+    public int TokenStart { get; init; }
+
+    public int TokenEnd { get; init; }
+
+    /// <summary>A scalar that equals any value written with the same token bytes.</summary>
+    public bool IsPlainScalar => !Ignored && Kind switch
+    {
+        NodeKind.String => !Escaped,
+        NodeKind.Number or NodeKind.Literal => true,
+        _ => false,
+    };
+
     public JsonValueKind ValueKind => Element.ValueKind;
 
     public string Preview => JsonMatcher.Preview(Element);
+
+    /// <summary>Whether a matcher accepts a value (kind Undefined when the key is missing). An unknown
+    /// '#word' is compared as plain text; suite validation rejects it earlier.</summary>
+    public bool MatcherAccepts(ActualValue actual) =>
+        (Optional && actual.Kind is JsonValueKind.Undefined or JsonValueKind.Null)
+        || (Keyword?.Accepts(actual, Pattern) ?? (actual.Kind == JsonValueKind.String && actual.TextEquals(MatcherText!)));
 
     /// <summary>The index of an expected key, or -1: a short linear scan, a dictionary for wide objects.</summary>
     public int Find(JsonProperty property)
@@ -107,4 +130,12 @@ internal sealed class ExpectedNode
     };
 
     internal static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+}
+
+/// <summary>The token stream of a compiled body: for each token its <see cref="JsonTokenType"/> as one byte,
+/// then for names, strings and numbers their raw bytes (no quotes). The type bytes are control characters,
+/// which raw JSON tokens never contain, so equal streams mean token-for-token equal documents.</summary>
+internal sealed class TokenText
+{
+    public byte[] Bytes { get; set; } = [];
 }

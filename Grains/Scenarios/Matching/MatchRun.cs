@@ -22,6 +22,17 @@ internal sealed partial class MatchRun(MatchOptions options, IReadOnlyDictionary
 
     private bool Full => Mismatches.Count >= _cap;
 
+    /// <summary>Whether a value at a path compares without a single mismatch: the streaming comparison asks
+    /// this for the parts it does not walk itself (unordered arrays).</summary>
+    internal static bool Fits(ExpectedNode expected, JsonElement actual, MatchOptions options,
+        IReadOnlyDictionary<string, JsonElement>? values, List<PathSegment> path, CancellationToken ct)
+    {
+        var run = new MatchRun(options, values, ct) { _cap = 1 };
+        run._path.AddRange(path);
+        run.Compare(expected, actual);
+        return run.Mismatches.Count == 0;
+    }
+
     public void Compare(ExpectedNode expected, JsonElement actual)
     {
         if (Full || expected.Ignored)
@@ -181,19 +192,13 @@ internal sealed partial class MatchRun(MatchOptions options, IReadOnlyDictionary
 
     private void ApplyMatcher(ExpectedNode matcher, JsonElement actual)
     {
-        var kind = actual.ValueKind;
-        if (matcher.Optional && kind is JsonValueKind.Undefined or JsonValueKind.Null)
+        if (matcher.MatcherAccepts(ActualValue.Of(actual)))
         {
             return;
         }
 
-        // An unknown '#word' is compared as plain text; suite validation rejects it earlier.
+        var kind = actual.ValueKind;
         var keyword = matcher.Keyword;
-        var accepted = keyword?.Accepts(actual, matcher.Pattern) ?? (kind == JsonValueKind.String && actual.ValueEquals(matcher.MatcherText));
-        if (accepted)
-        {
-            return;
-        }
 
         var failure = kind == JsonValueKind.Undefined ? "missing key" : keyword?.FailureFor(matcher.Argument) ?? "value mismatch";
         var expectedType = keyword?.ExpectedType ?? "string";
@@ -202,7 +207,10 @@ internal sealed partial class MatchRun(MatchOptions options, IReadOnlyDictionary
     }
 
     /// <summary>Fills a reference from the captured values; without one it stays the literal text.</summary>
-    private ExpectedNode Resolve(ExpectedNode reference)
+    private ExpectedNode Resolve(ExpectedNode reference) => Resolve(reference, options, values, _path);
+
+    /// <summary>Fills a reference at a path; both the full comparison and the streaming one call it.</summary>
+    internal static ExpectedNode Resolve(ExpectedNode reference, MatchOptions options, IReadOnlyDictionary<string, JsonElement>? values, List<PathSegment> path)
     {
         var text = reference.Text!;
         JsonElement value;
@@ -215,7 +223,7 @@ internal sealed partial class MatchRun(MatchOptions options, IReadOnlyDictionary
             value = values is null ? reference.Element : JsonSerializer.SerializeToElement(Variables.Fill(text, values));
         }
 
-        return ExpectedBody.Fill(value, options, _path);
+        return ExpectedBody.Fill(value, options, path);
     }
 
     private void Tick()

@@ -15,7 +15,7 @@ public sealed record MatcherKeyword(
     string Failure,
     string Schema,
     bool TakesArgument,
-    Func<JsonElement, Regex?, bool> Accepts)
+    Func<ActualValue, Regex?, bool> Accepts)
 {
     public string FailureFor(string? argument) => TakesArgument ? string.Format(CultureInfo.InvariantCulture, Failure, argument) : Failure;
 }
@@ -28,20 +28,20 @@ public static partial class MatcherVocabulary
     public static IReadOnlyList<MatcherKeyword> All { get; } =
     [
         new("ignore", "any", "", "any value, or no key at all", false, (_, _) => true),
-        new("present", "any", "missing key", "any value, null included, but the key must be there", false, (a, _) => a.ValueKind != JsonValueKind.Undefined),
-        new("notpresent", "missing", "expected the key to be absent", "the key must be absent", false, (a, _) => a.ValueKind == JsonValueKind.Undefined),
-        new("null", "null", "expected null", "null", false, (a, _) => a.ValueKind == JsonValueKind.Null),
-        new("notnull", "any but null", "expected a value other than null", "any value but null", false, (a, _) => a.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)),
-        new("string", "string", "expected a string", "a string", false, (a, _) => a.ValueKind == JsonValueKind.String),
-        new("number", "number", "expected a number", "a number", false, (a, _) => a.ValueKind == JsonValueKind.Number),
+        new("present", "any", "missing key", "any value, null included, but the key must be there", false, (a, _) => a.Kind != JsonValueKind.Undefined),
+        new("notpresent", "missing", "expected the key to be absent", "the key must be absent", false, (a, _) => a.Kind == JsonValueKind.Undefined),
+        new("null", "null", "expected null", "null", false, (a, _) => a.Kind == JsonValueKind.Null),
+        new("notnull", "any but null", "expected a value other than null", "any value but null", false, (a, _) => a.Kind is not (JsonValueKind.Null or JsonValueKind.Undefined)),
+        new("string", "string", "expected a string", "a string", false, (a, _) => a.Kind == JsonValueKind.String),
+        new("number", "number", "expected a number", "a number", false, (a, _) => a.Kind == JsonValueKind.Number),
         new("integer", "integer", "expected an integer", "a number without a fraction (2.0 counts)", false, (a, _) => IsInteger(a)),
-        new("boolean", "boolean", "expected a boolean", "true or false", false, (a, _) => a.ValueKind is JsonValueKind.True or JsonValueKind.False),
-        new("array", "array", "expected an array", "an array", false, (a, _) => a.ValueKind == JsonValueKind.Array),
-        new("object", "object", "expected an object", "an object", false, (a, _) => a.ValueKind == JsonValueKind.Object),
-        new("uuid", "string (UUID)", "expected a UUID", "a UUID string (8-4-4-4-12 hex digits)", false, (a, _) => a.ValueKind == JsonValueKind.String && a.TryGetGuid(out var _)),
-        new("datetime", "string (ISO 8601 date-time)", "expected an ISO 8601 date-time", "an ISO 8601 date or date-time string", false, (a, _) => a.ValueKind == JsonValueKind.String && OnText(a, null, IsDateTime)),
+        new("boolean", "boolean", "expected a boolean", "true or false", false, (a, _) => a.Kind is JsonValueKind.True or JsonValueKind.False),
+        new("array", "array", "expected an array", "an array", false, (a, _) => a.Kind == JsonValueKind.Array),
+        new("object", "object", "expected an object", "an object", false, (a, _) => a.Kind == JsonValueKind.Object),
+        new("uuid", "string (UUID)", "expected a UUID", "a UUID string (8-4-4-4-12 hex digits)", false, (a, _) => a.Kind == JsonValueKind.String && a.TryGetGuid()),
+        new("datetime", "string (ISO 8601 date-time)", "expected an ISO 8601 date-time", "an ISO 8601 date or date-time string", false, (a, _) => a.Kind == JsonValueKind.String && OnText(a, null, IsDateTime)),
         new("regex", "string (pattern)", "expected a string matching /{0}/", "'#regex <re>': a string the whole of which matches <re>", true,
-            (a, re) => a.ValueKind == JsonValueKind.String && re is not null && OnText(a, re, FullMatch)),
+            (a, re) => a.Kind == JsonValueKind.String && re is not null && OnText(a, re, FullMatch)),
     ];
 
     public static IReadOnlyDictionary<string, MatcherKeyword> ByName { get; } = All.ToDictionary(k => k.Name, StringComparer.Ordinal);
@@ -64,21 +64,21 @@ public static partial class MatcherVocabulary
         }
     }
 
-    private static bool IsInteger(JsonElement actual)
+    private static bool IsInteger(ActualValue actual)
     {
-        if (actual.ValueKind != JsonValueKind.Number)
+        if (actual.Kind != JsonValueKind.Number)
         {
             return false;
         }
 
-        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(actual);
-        return raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0 || JsonNumber.Parse(actual.GetRawText()).IsInteger;
+        var raw = actual.Raw;
+        return raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0 || JsonNumber.Parse(System.Text.Encoding.UTF8.GetString(raw)).IsInteger;
     }
 
     /// <summary>Runs a text check on a string value without allocating for short strings without escapes.</summary>
-    private static bool OnText(JsonElement value, Regex? regex, Func<ReadOnlySpan<char>, Regex?, bool> check)
+    private static bool OnText(ActualValue value, Regex? regex, Func<ReadOnlySpan<char>, Regex?, bool> check)
     {
-        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value);
+        var raw = value.Raw;
         if (raw.Length > StackCharLimit || raw.IndexOf((byte)'\\') >= 0)
         {
             return check(value.GetString(), regex);
