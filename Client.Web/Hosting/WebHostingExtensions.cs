@@ -27,6 +27,7 @@ public static class WebHostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
         builder.Services.AddSingleton(Options.Create(builder.Configuration.Read<Grader.Web.Tasks.TaskStreamOptions>(Grader.Web.Tasks.TaskStreamOptions.Section)));
+        Grader.Web.Tasks.TaskEventsApi.AddTaskStreams(builder.Services);
         builder.Services.AddRazorPages();
         builder.Services.AddGraderOpenApi();
         builder.Services.TryAddSingleton<GraderDataSource>();

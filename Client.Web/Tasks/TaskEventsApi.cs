@@ -1,44 +1,35 @@
 using System.Text.Json;
-using System.Threading.Channels;
-using Grader.Queue;
 using Grader.Tasks;
 using Microsoft.AspNetCore.Http.Json;
 using Grader.Web.Auth.Http;
-using Grader.Web.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Grader.Web.Tasks;
 
 /// <summary>Live progress as server-sent events: one <c>task</c> event with the whole view at once and
 /// after every persisted change, until the task finishes; while it waits, a <c>queue</c> event whenever
-/// its place in line moves. Works in both web modes, because changes
-/// arrive through an Orleans observer rather than from this process's own silo. A student gets only their
-/// own tasks, redacted; anyone else's id is "not found". A task grain that moves forgets its observers, so
-/// the stream renews its subscription and reads the task again on every renewal, sending what it missed.</summary>
+/// its place in line moves. Works in both web modes, because changes arrive through an Orleans observer
+/// rather than from this process's own silo. A student gets only their own tasks, redacted; anyone
+/// else's id is "not found". The subscription, its renewal (which reads the task again and sends what a
+/// grain that moved did not push) and the place in line are <see cref="TaskWatchHub"/>'s, shared by
+/// every stream of a task; a stream writes what it hears.</summary>
 public static class TaskEventsApi
 {
-    private static readonly TimeSpan QueueInterval = TimeSpan.FromSeconds(2);
-
     public static IEndpointRouteBuilder MapTaskEventsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/tasks/{id:guid}/events", StreamAsync);
         return app;
     }
 
-    public static async Task StreamAsync(Guid id, HttpContext context, IGrainFactory grains, IOptions<JsonOptions> json, IOptions<TaskStreamOptions> options)
+    public static async Task StreamAsync(Guid id, HttpContext context, IGrainFactory grains, TaskWatchHub hub, IOptions<JsonOptions> json)
     {
-        var renewal = options.Value.Renewal;
-        var user = context.User;
-        var grain = grains.GetGrain<ITaskGrain>(id);
-        var changes = Channel.CreateUnbounded<TaskView>(new UnboundedChannelOptions { SingleReader = true });
-        var relay = new ChannelObserver(changes.Writer);
-        var reference = grains.CreateObjectReference<ITaskObserver>(relay);
+        var options = json.Value.SerializerOptions;
         var ct = context.RequestAborted;
-        // Subscribe before reading, so no change falls between the first view and the stream.
-        await grain.SubscribeAsync(reference);
+        // Watch before reading, so no change falls between the first view and the stream.
+        await using var watch = await hub.WatchAsync(id);
         try
         {
-            if (await grain.GetAsync() is not { } first || !user.CanSee(first))
+            if (await grains.GetGrain<ITaskGrain>(id).GetAsync() is not { } first || !context.User.CanSee(first))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
@@ -47,34 +38,30 @@ public static class TaskEventsApi
             context.Response.Headers.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
             context.Response.Headers["X-Accel-Buffering"] = "no";
-            await WriteAsync(context, first, json.Value.SerializerOptions, ct);
+            watch.Seen(first);
+            await WriteAsync(context, first, options, ct);
             var view = first;
-            var renewAt = DateTimeOffset.UtcNow + renewal;
-            int? position = null;
+            int? place = null;
             while (!view.Status.IsTerminal())
             {
-                // While the task waits, its place in line changes without the task changing: ask the
-                // queue every few seconds and push a "queue" event when the place moved.
-                var queued = view.Status == GradingStatus.Queued;
-                using var wake = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                wake.CancelAfter(queued && QueueInterval < renewal ? QueueInterval : renewal);
-                try
+                var heard = await watch.Events.ReadAsync(ct);
+                if (heard.View is { } next)
                 {
-                    view = await changes.Reader.ReadAsync(wake.Token);
-                    await WriteAsync(context, view, json.Value.SerializerOptions, ct);
+                    if (!heard.Reread || Progressed(view, next))
+                    {
+                        await WriteAsync(context, next, options, ct);
+                        view = next;
+                    }
+                    else
+                    {
+                        await context.Response.WriteAsync(": still here\n\n", ct);
+                    }
                 }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                else if (heard.Ahead is int ahead && ahead != place && view.Status == GradingStatus.Queued)
                 {
-                    if (queued)
-                    {
-                        position = await PushPlaceAsync(context, grains, id, position, ct);
-                    }
-
-                    if (DateTimeOffset.UtcNow >= renewAt)
-                    {
-                        renewAt = DateTimeOffset.UtcNow + renewal;
-                        view = await RenewAsync(context, grain, reference, view, json.Value.SerializerOptions, ct);
-                    }
+                    await context.Response.WriteAsync($"event: queue\ndata: {{\"position\":{ahead}}}\n\n", ct);
+                    await context.Response.Body.FlushAsync(ct);
+                    place = ahead;
                 }
             }
         }
@@ -82,64 +69,14 @@ public static class TaskEventsApi
         {
             // The browser went away.
         }
-        finally
-        {
-            try
-            {
-                await grain.UnsubscribeAsync(reference);
-            }
-            catch (Exception e) when (ClusterUnavailable.IsTransient(e))
-            {
-                // A grain that moved has forgotten this subscription already.
-            }
-
-            grains.DeleteObjectReference<ITaskObserver>(reference);
-            // Orleans holds the observer only weakly: without this, an optimised build may collect it
-            // mid-stream, and the page silently stops getting updates.
-            GC.KeepAlive(relay);
-        }
     }
 
-    private static async Task<int?> PushPlaceAsync(HttpContext context, IGrainFactory grains, Guid id, int? sent, CancellationToken ct)
+    /// <summary>The live streams' shared hub: one per web process, swept once a second.</summary>
+    public static IServiceCollection AddTaskStreams(this IServiceCollection services)
     {
-        try
-        {
-            if (await grains.GetGrain<ITaskQueueGrain>(0).GetPositionAsync(id) is int now && now != sent)
-            {
-                await context.Response.WriteAsync($"event: queue\ndata: {{\"position\":{now}}}\n\n", ct);
-                await context.Response.Body.FlushAsync(ct);
-                return now;
-            }
-        }
-        catch (Exception e) when (ClusterUnavailable.IsTransient(e))
-        {
-            // The place in line is a courtesy; the next tick asks again.
-        }
-
-        return sent;
-    }
-
-    /// <summary>Subscribes again (first, so nothing falls between) and reads the task: a change the grain
-    /// made while it did not know this stream is sent now. Returns the view the browser now has.</summary>
-    private static async Task<TaskView> RenewAsync(HttpContext context, ITaskGrain grain, ITaskObserver reference, TaskView sent,
-        JsonSerializerOptions options, CancellationToken ct)
-    {
-        try
-        {
-            await grain.SubscribeAsync(reference);
-            if (await grain.GetAsync() is { } current && Progressed(sent, current))
-            {
-                await WriteAsync(context, current, options, ct);
-                return current;
-            }
-        }
-        catch (Exception e) when (ClusterUnavailable.IsTransient(e))
-        {
-            // The grain is moving right now; the next renewal tries again.
-        }
-
-        await context.Response.WriteAsync(": still here\n\n", ct);
-        return sent;
+        services.AddSingleton<TaskWatchHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<TaskWatchHub>());
+        return services;
     }
 
     private static bool Progressed(TaskView sent, TaskView current) =>
@@ -151,14 +88,5 @@ public static class TaskEventsApi
         var shown = context.User.VisiblePart(view);
         await context.Response.WriteAsync($"event: task\ndata: {JsonSerializer.Serialize(shown, options)}\n\n", ct);
         await context.Response.Body.FlushAsync(ct);
-    }
-
-    private sealed class ChannelObserver(ChannelWriter<TaskView> writer) : ITaskObserver
-    {
-        public Task OnTaskChangedAsync(TaskView view)
-        {
-            writer.TryWrite(view);
-            return Task.CompletedTask;
-        }
     }
 }

@@ -5,6 +5,7 @@ using Grader.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Storage;
 using Orleans.Utilities;
 
@@ -13,6 +14,7 @@ namespace Grader.Tasks;
 /// <summary>The source of truth for one submission. The rules live in <see cref="TaskLifecycle"/>; this grain
 /// stores each next state before adopting it, notifies, and keeps a reminder while the task is unfinished
 /// that puts it back in line if its runner or its queue entry is lost.</summary>
+[CollectionAgeLimit(Minutes = 2)]
 public sealed partial class TaskGrain(
     [PersistentState(GrainStorage.TaskState, GrainStorage.Provider)] IPersistentState<TaskState> state,
     IOptions<TaskOptions> options,
@@ -182,6 +184,7 @@ public sealed partial class TaskGrain(
     public Task UnsubscribeAsync(ITaskObserver observer)
     {
         _observers.Unsubscribe(observer);
+        LeaveWhenUnwatched();
         return Task.CompletedTask;
     }
 
@@ -248,6 +251,7 @@ public sealed partial class TaskGrain(
         if (S.Status.IsTerminal())
         {
             LogFinished(logger, Id, S.Attempt, S.Status, S.End);
+            LeaveWhenUnwatched();
         }
 
         await RunEffectsAsync(change.Effects, previous);

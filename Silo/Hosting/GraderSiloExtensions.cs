@@ -49,6 +49,7 @@ public static class GraderSiloExtensions
         // A SIGTERM lets running jobs finish or hands them back, and their cleanup completes before exit.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = GradingClusterMembership.ShutdownTimeout(configuration.Read<RunnerHostOptions>(RunnerHostOptions.Section)));
         services.AddSingleton<TaskTransitions>();
+        services.AddSingleton<TaskActivations>();
         services.AddSingleton<TaskReadModel>();
         services.AddSingleton<Grader.Evaluations.EvaluationReadModel>();
         services.AddSingleton<TaskReadModelRepair>();

@@ -37,8 +37,7 @@ internal static class BurstBenchmark
 
     public static async Task<IReadOnlyList<GoalResult>> GoalsAsync(bool quick)
     {
-        var plan = quick ? new Plan(40, 20, 20, TimeSpan.FromSeconds(60)) : new Plan(10_000, 500, 2_000, TimeSpan.FromMinutes(
-            double.Parse(Environment.GetEnvironmentVariable("GRADER_BENCH_BURST_MINUTES") ?? "180", CultureInfo.InvariantCulture)));
+        var plan = Sized(quick ? new Plan(40, 20, 20, TimeSpan.FromSeconds(60)) : new Plan(10_000, 500, 2_000, TimeSpan.FromMinutes(180)));
         var env = StackEnvironment.Read();
         var stamp = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
         var database = $"grader_bench_burst_{stamp}";
@@ -66,7 +65,9 @@ internal static class BurstBenchmark
             var errors = new ConcurrentBag<string>();
             var streams = new ConcurrentBag<Task<StreamOutcome>>();
             var perClient = plan.Tasks / plan.Clients;
+            // More streams than tasks: several streams watch one task, as when a student opens it in several tabs.
             var streamsPerClient = plan.Streams / plan.Clients;
+            var streamsPerTask = Math.Max(1, (streamsPerClient + perClient - 1) / Math.Max(1, perClient));
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(clients.Select((client, c) => Task.Run(async () =>
             {
@@ -87,7 +88,7 @@ internal static class BurstBenchmark
                         var task = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("task");
                         var id = task.GetProperty("id").GetGuid();
                         accepted.Add(new Accepted(id, c, ms, (task.GetProperty("createdAt").GetDateTimeOffset() - sent).TotalMilliseconds));
-                        if (i < streamsPerClient)
+                        for (var k = i * streamsPerTask; k < Math.Min(streamsPerClient, (i + 1) * streamsPerTask); k++)
                         {
                             streams.Add(StreamWatcher.WatchAsync(client, id, deadline.Token));
                         }
@@ -125,6 +126,17 @@ internal static class BurstBenchmark
         }
     }
 
+    /// <summary>Environment overrides of the plan's counts, so one can check flatness over more tasks than
+    /// quick mode has, or hold many streams open without submitting as many tasks.</summary>
+    private static Plan Sized(Plan plan)
+    {
+        static int? Read(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
+        var minutes = Environment.GetEnvironmentVariable("GRADER_BENCH_BURST_MINUTES") is { Length: > 0 } m
+            ? TimeSpan.FromMinutes(double.Parse(m, CultureInfo.InvariantCulture)) : plan.Deadline;
+        return new Plan(Read("GRADER_BENCH_BURST_TASKS") ?? plan.Tasks, Read("GRADER_BENCH_BURST_CLIENTS") ?? plan.Clients,
+            Read("GRADER_BENCH_BURST_STREAMS") ?? plan.Streams, minutes);
+    }
+
     private sealed record OnceCheck(int CompletedOnce, int Lost, int Retried, int NotPassed, string NotPassedWhy, int ReadModelRows, int ReadModelFinished);
 
     private static GoalResult BurstRow(Plan plan, List<Accepted> accepted, List<string> errors, List<double> floor, OnceCheck check, double finishSeconds, double burstSeconds)
@@ -159,7 +171,7 @@ internal static class BurstBenchmark
         var slope = MemorySample.SlopePer1000(samples, plan.Tasks / 2);
         var met = last.TotalMb < 1024 && last.Finished >= plan.Tasks && slope <= FlatMbPer1000;
         return new GoalResult(IssueGoals.Memory, "under 1 GB together, flat in the last 5,000", last.TotalMb, "MB", startMb, met,
-            Invariant($"After {last.Finished:N0} finished tasks: web {last.WebMb:0} MB + silo {last.SiloMb:0} MB (peak together {samples.Max(s => s.TotalMb):0} MB); floor: both processes just started. Flat means the least-squares slope of their total RSS against finished tasks, over the second half ({plan.Tasks / 2:N0}+ finished), is at most {FlatMbPer1000:0} MB per 1,000 tasks: it was {slope:0.0} MB per 1,000. Sampled once a second ({samples.Count} samples: total MB)."),
+            Invariant($"After {last.Finished:N0} finished tasks: web {last.WebMb:0} MB + silo {last.SiloMb:0} MB (peak together {samples.Max(s => s.TotalMb):0} MB); floor: both processes just started. Flat means the least-squares slope of their total RSS against finished tasks, over the second half ({plan.Tasks / 2:N0}+ finished), is at most {FlatMbPer1000:0} MB per 1,000 tasks: it was {slope:0.0} MB per 1,000 (web {MemorySample.SlopePer1000(samples, plan.Tasks / 2, s => s.WebMb):0.0}, silo {MemorySample.SlopePer1000(samples, plan.Tasks / 2, s => s.SiloMb):0.0}). Sampled once a second ({samples.Count} samples: total MB)."),
             [.. samples.Select(s => s.TotalMb)]);
     }
 

@@ -73,7 +73,10 @@ internal sealed record MemorySample(DateTimeOffset At, int Finished, double WebM
 
     /// <summary>The least-squares slope of total RSS against finished tasks, in MB per 1,000 tasks, over
     /// the samples taken once at least <paramref name="from"/> tasks had finished.</summary>
-    public static double SlopePer1000(IReadOnlyList<MemorySample> samples, int from)
+    public static double SlopePer1000(IReadOnlyList<MemorySample> samples, int from) => SlopePer1000(samples, from, s => s.TotalMb);
+
+    /// <summary>The same slope for one part of the total (<paramref name="mb"/>: the web's or the silo's RSS).</summary>
+    public static double SlopePer1000(IReadOnlyList<MemorySample> samples, int from, Func<MemorySample, double> mb)
     {
         var tail = samples.Where(s => s.Finished >= from).ToList();
         if (tail.Count < 3 || tail.Max(s => s.Finished) == tail.Min(s => s.Finished))
@@ -81,8 +84,8 @@ internal sealed record MemorySample(DateTimeOffset At, int Finished, double WebM
             return double.NaN;
         }
 
-        var (mx, my) = (tail.Average(s => (double)s.Finished), tail.Average(s => s.TotalMb));
-        var slope = tail.Sum(s => (s.Finished - mx) * (s.TotalMb - my)) / tail.Sum(s => (s.Finished - mx) * (s.Finished - mx));
+        var (mx, my) = (tail.Average(s => (double)s.Finished), tail.Average(mb));
+        var slope = tail.Sum(s => (s.Finished - mx) * (mb(s) - my)) / tail.Sum(s => (s.Finished - mx) * (s.Finished - mx));
         return slope * 1000;
     }
 }
