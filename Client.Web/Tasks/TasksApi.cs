@@ -40,8 +40,10 @@ public static class TasksApi
         if (result.Task is { } view)
         {
             // No place in line: the task joins the queue after this response (one durable write before
-            // it, see TaskGrain.SubmitAsync), so GET /api/tasks/{id} tells the place.
-            return TypedResults.Accepted($"/api/tasks/{view.Id}", new TaskResponse(await user.VisiblePartAsync(view, grains), null));
+            // it, see TaskGrain.SubmitAsync), so GET /api/tasks/{id} tells the place. A new task has no
+            // results yet, so the strictest view (hidden results never released) shows all there is,
+            // without fetching the assignment from the cluster.
+            return TypedResults.Accepted($"/api/tasks/{view.Id}", new TaskResponse(user.VisiblePart(view), null));
         }
 
         if (result.RetryAfter is { } wait)
