@@ -23,7 +23,14 @@ public sealed partial class SubmissionGrain(
         var task = GrainFactory.GetGrain<ITaskGrain>(request.TaskId);
         if (await task.GetAsync() is { } existing)
         {
-            // A repeated request (the caller retried): the task was made the first time.
+            // A repeated request (the caller retried): the task was made the first time. If that first
+            // call failed after the task was stored, the task is counted now.
+            if (request.Role == SubmitterRole.Student && !state.State.Open.Contains(request.TaskId) && !existing.Status.IsTerminal())
+            {
+                state.State = new SubmissionState { Open = [.. state.State.Open, request.TaskId], Recent = [.. state.State.Recent, existing.CreatedAt] };
+                StoreSoon(TimeSpan.Zero);
+            }
+
             return new SubmissionResult(existing);
         }
 
