@@ -55,7 +55,8 @@ public sealed class SubmitPathTests(GraderFixture grader) : IAsyncLifetime
         var final = await grader.FinalAsync(id);
         // A student's run: the public scenarios only, all passed.
         Assert.Equal((GradingStatus.Completed, final.MaxScore), (final.Status, final.Score));
-        Assert.Equal("Completed", await LocalStack.ScalarAsync<string>(grader.StateDatabase, "SELECT status FROM task_summary WHERE task_id = @id", ("id", id)));
+        // The summary follows each transition's event, so it may lag the final one by a moment.
+        await WaitUntilAsync(async () => await LocalStack.ScalarAsync<string>(grader.StateDatabase, "SELECT status FROM task_summary WHERE task_id = @id", ("id", id)) == "Completed");
         await WaitUntilAsync(async () => await SubmissionRowVersionAsync(assignment, student) > limitsVersion);
     }
 
