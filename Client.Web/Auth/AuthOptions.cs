@@ -14,6 +14,15 @@ public sealed class AuthOptions : IValidatableObject
     /// <summary>No session outlives this, however active: a stolen cookie stops working eventually.</summary>
     public TimeSpan SessionMaxAge { get; set; } = TimeSpan.FromDays(14);
 
+    /// <summary>How long a web process reuses what it read about a session (its user and role) before
+    /// reading it again; zero reads it on every request. Sign-out and changes made through this process
+    /// apply at once; another web process sees them within this long.</summary>
+    public TimeSpan SessionCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Sessions a web process remembers at once (see <see cref="SessionCacheDuration"/>).</summary>
+    [Range(100, 1_000_000)]
+    public int SessionCacheSize { get; set; } = 20_000;
+
     /// <summary>Failed sign-ins for one username, within <see cref="FailureWindow"/>, that lock it.</summary>
     [Range(1, 1000)]
     public int MaxFailuresPerAccount { get; set; } = 5;
@@ -57,6 +66,7 @@ public sealed class AuthOptions : IValidatableObject
         {
             (nameof(SessionIdleTimeout), SessionIdleTimeout, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)),
             (nameof(SessionMaxAge), SessionMaxAge, TimeSpan.FromMinutes(1), TimeSpan.FromDays(365)),
+            (nameof(SessionCacheDuration), SessionCacheDuration, TimeSpan.Zero, TimeSpan.FromMinutes(1)),
             (nameof(FailureWindow), FailureWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
             (nameof(LockoutDuration), LockoutDuration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
             (nameof(LockoutMaxDuration), LockoutMaxDuration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7)),

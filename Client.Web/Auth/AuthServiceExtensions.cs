@@ -89,6 +89,7 @@ public static class AuthServiceExtensions
         services.TryAddSingleton<ThrottleStore>();
         services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<SignInService>();
+        services.TryAddSingleton<SessionCache>();
         services.TryAddSingleton<SessionStore>();
         services.TryAddSingleton<ApiTokenStore>();
         return services;

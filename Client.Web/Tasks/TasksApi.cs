@@ -39,7 +39,11 @@ public static class TasksApi
         var result = await SubmissionDoor.SubmitAsync(grains, user, request.AssignmentId ?? "", request.Image, "api");
         if (result.Task is { } view)
         {
-            return TypedResults.Accepted($"/api/tasks/{view.Id}", await ToResponseAsync(view, user, grains));
+            // No place in line: the task joins the queue after this response (one durable write before
+            // it, see TaskGrain.SubmitAsync), so GET /api/tasks/{id} tells the place. A new task has no
+            // results yet, so the strictest view (hidden results never released) shows all there is,
+            // without fetching the assignment from the cluster.
+            return TypedResults.Accepted($"/api/tasks/{view.Id}", new TaskResponse(user.VisiblePart(view), null));
         }
 
         if (result.RetryAfter is { } wait)
@@ -80,7 +84,7 @@ public static class TasksApi
         QueuePlace? place = null;
         try
         {
-            place = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPlaceAsync(view.Id) : null;
+            place = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPlaceAsync(view.Id, view.Spec.UserId) : null;
         }
         catch (Exception e) when (ClusterUnavailable.IsTransient(e))
         {

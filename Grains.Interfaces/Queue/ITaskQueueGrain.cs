@@ -85,6 +85,11 @@ public interface ITaskQueueGrain : IGrainWithIntegerKey
     [Alias("Place")]
     Task<QueuePlace?> GetPlaceAsync(Guid taskId);
 
+    /// <summary>The same, for a task whose user is known: its entry is looked up in that user's partitions
+    /// only, so the answer takes one round of calls fewer and a few partitions' time, not all of them.</summary>
+    [Alias("PlaceOfUser")]
+    Task<QueuePlace?> GetPlaceAsync(Guid taskId, string userId);
+
     [Alias("Length")]
     Task<int> GetLengthAsync();
 

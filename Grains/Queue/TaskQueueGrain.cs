@@ -68,12 +68,19 @@ public sealed class TaskQueueGrain(IOptions<QueueOptions> options, RunnerWakeups
         var lanes = new[] { QueueLane.Interactive, QueueLane.Batch };
         var found = await Task.WhenAll(lanes.Select(async lane =>
             (Lane: lane, Place: (await Task.WhenAll(Lane(lane).Select(p => p.LocateAsync(taskId)))).FirstOrDefault(p => p is not null))));
-        if (found.FirstOrDefault(f => f.Place is not null) is not { Place: { } located } hit)
-        {
-            return null;
-        }
+        return found.FirstOrDefault(f => f.Place is not null) is { Place: { } located } hit ? await PlaceAsync(hit.Lane, located) : null;
+    }
 
-        var counts = await Task.WhenAll(Lane(hit.Lane).Select(p => p.CountAheadAsync(located.Index, located.Head)));
+    public async Task<QueuePlace?> GetPlaceAsync(Guid taskId, string userId)
+    {
+        var found = await Task.WhenAll(new[] { QueueLane.Interactive, QueueLane.Batch }.Select(async lane =>
+            (Lane: lane, Place: await PartitionFor(userId, lane).LocateAsync(taskId))));
+        return found.FirstOrDefault(f => f.Place is not null) is { Place: { } located } hit ? await PlaceAsync(hit.Lane, located) : null;
+    }
+
+    private async Task<QueuePlace> PlaceAsync(QueueLane lane, PartitionPlace located)
+    {
+        var counts = await Task.WhenAll(Lane(lane).Select(p => p.CountAheadAsync(located.Index, located.Head)));
         var ahead = counts.Sum(c => c.Ahead);
         var rate = counts.Sum(c => c.DrainPerSecond);
         // It starts once everything ahead of it and then itself have left.

@@ -15,13 +15,22 @@ public sealed partial class SubmissionGrain(
     ILogger<SubmissionGrain> logger) : Grain, ISubmissionGrain
 {
     private readonly SubmissionOptions _limits = options.Value;
+    private IGrainTimer? _store;
+    private bool _unstored;
 
     public async Task<SubmissionResult> SubmitAsync(SubmissionRequest request)
     {
         var task = GrainFactory.GetGrain<ITaskGrain>(request.TaskId);
         if (await task.GetAsync() is { } existing)
         {
-            // A repeated request (the caller retried): the task was made the first time.
+            // A repeated request (the caller retried): the task was made the first time. If that first
+            // call failed after the task was stored, the task is counted now.
+            if (request.Role == SubmitterRole.Student && !state.State.Open.Contains(request.TaskId) && !existing.Status.IsTerminal())
+            {
+                state.State = new SubmissionState { Open = [.. state.State.Open, request.TaskId], Recent = [.. state.State.Recent, existing.CreatedAt] };
+                StoreSoon(TimeSpan.Zero);
+            }
+
             return new SubmissionResult(existing);
         }
 
@@ -52,18 +61,6 @@ public sealed partial class SubmissionGrain(
             Open = [.. supersede ? [] : open, .. student ? [request.TaskId] : Array.Empty<Guid>()],
             Recent = student ? [.. recent, now] : recent,
         };
-        var previous = state.State;
-        state.State = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State = previous;
-            throw;
-        }
-
         var closedOverride = request.Role == SubmitterRole.Staff && assignment!.ClosedReason(now) is not null ? request.RequestedBy : null;
         var spec = new TaskSpec(request.UserId, request.AssignmentId, image!.ToString(), IncludePrivate: request.Role == SubmitterRole.Staff && !request.PublicOnly,
             request.Source, closedOverride);
@@ -72,23 +69,52 @@ public sealed partial class SubmissionGrain(
             LogClosedOverride(logger, request.TaskId, request.UserId, request.AssignmentId, closedOverride);
         }
 
-        return new SubmissionResult(await task.SubmitAsync(spec));
+        var view = await task.SubmitAsync(spec);
+        // Adopted once the task is stored, so a failed submission is not counted. Not stored before the
+        // response: the task's write is the submission's one durable write on that path. This grain is
+        // the only writer of its state and its memory is what the rules read, so the state is stored in
+        // the turn after this one (see StoreSoon).
+        state.State = next;
+        StoreSoon(TimeSpan.Zero);
+        return new SubmissionResult(view);
     }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _unstored ? state.WriteStateAsync(cancellationToken) : Task.CompletedTask;
 
     /// <summary>The student's tasks here that have not finished yet (finished ones leave the list).</summary>
     private async Task<List<Guid>> UnfinishedAsync()
     {
-        var open = new List<Guid>();
-        foreach (var id in state.State.Open)
-        {
-            if (await GrainFactory.GetGrain<ITaskGrain>(id).GetAsync() is { } view && !view.Status.IsTerminal())
-            {
-                open.Add(id);
-            }
-        }
-
-        return open;
+        var views = await Task.WhenAll(state.State.Open.Select(id => GrainFactory.GetGrain<ITaskGrain>(id).GetAsync()));
+        return [.. state.State.Open.Where((_, i) => views[i] is { } view && !view.Status.IsTerminal())];
     }
+
+    /// <summary>Writes the state in a turn of its own, once for however many submissions came meanwhile,
+    /// and again a second later if the write failed. What a crash before it costs: the dead silo's
+    /// newest submissions to this assignment are not counted against the student's limits, and a newer
+    /// one does not supersede them; the tasks themselves are stored and graded.</summary>
+    private void StoreSoon(TimeSpan due)
+    {
+        _unstored = true;
+        _store ??= this.RegisterGrainTimer(async ct =>
+        {
+            _store?.Dispose();
+            _store = null;
+            try
+            {
+                await state.WriteStateAsync(ct);
+                _unstored = false;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogStoreFailed(logger, e, this.GetPrimaryKeyString());
+                StoreSoon(TimeSpan.FromSeconds(1));
+            }
+        }, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Submission limits of {Key} could not be stored; trying again")]
+    private static partial void LogStoreFailed(ILogger logger, Exception e, string key);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Submission by {UserId} to {AssignmentId} via {Source} refused: {Refusal}")]
     private static partial void LogRefused(ILogger logger, string userId, string assignmentId, string source, SubmissionRefusal refusal);

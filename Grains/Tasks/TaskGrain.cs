@@ -25,6 +25,7 @@ public sealed partial class TaskGrain(
     private const string WatchdogReminder = "watchdog";
     private readonly TaskOptions _options = options.Value;
     private readonly ObserverManager<ITaskObserver> _observers = new(TimeSpan.FromMinutes(3), logger);
+    private IGrainTimer? _settle;
 
     // Changes adopted since the last write (see TaskLifecycle on what is not stored at once).
     private int _unsaved;
@@ -44,9 +45,8 @@ public sealed partial class TaskGrain(
         if (S.Spec is null)
         {
             using var span = GraderTelemetry.TaskSpan(Id, "submit");
-            // Registered before the task exists: once it is stored, a lost enqueue is put right by the
-            // watchdog; if the write fails instead, the watchdog finds no task and stops itself.
-            await this.RegisterOrUpdateReminder(WatchdogReminder, _options.WatchdogPeriod, _options.WatchdogPeriod);
+            // The submission's one durable write before the response is the task's own state (in ApplyAsync);
+            // its watchdog, queue entry and summary follow after the response (see SettleAsync).
             if (await ApplyAsync(TaskLifecycle.Submit(S, spec, DateTimeOffset.UtcNow)))
             {
                 LogSubmitted(logger, Id, spec.UserId, spec.AssignmentId, spec.Image);
@@ -54,8 +54,8 @@ public sealed partial class TaskGrain(
         }
         else if (S.Status == GradingStatus.Queued)
         {
-            // A retried submission may follow one whose enqueue was lost with a silo; enqueuing is idempotent.
-            await Queue.EnqueueAsync(QueueEntry());
+            // A retried submission may follow one whose settling was lost with a silo; settling is idempotent.
+            ScheduleSettle(TimeSpan.Zero);
         }
 
         return View();
@@ -113,14 +113,10 @@ public sealed partial class TaskGrain(
         await ApplyAsync(TaskLifecycle.FinishAttempt(S, attempt, report, _options.MaxAttempts, DateTimeOffset.UtcNow));
     }
 
-    public async Task RefreshReadModelAsync()
-    {
-        if (S.Spec is not null)
-        {
-            var view = View();
-            _writeAllSteps = !await readModel.WriteAsync(view, ReadModelRevision, view.Steps);
-        }
-    }
+    /// <summary>The read-model repair calls this for a task whose summary is missing or behind. A task
+    /// stored by a silo that died before settling it has no summary, so settling here (idempotent) is
+    /// what puts it in line after such a crash.</summary>
+    public Task RefreshReadModelAsync() => S.Spec is null ? Task.CompletedTask : SettleAsync();
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -241,6 +237,13 @@ public sealed partial class TaskGrain(
         CountTransition(previous, view);
         transitions.Publish(view);
         await _observers.Notify(o => o.OnTaskChangedAsync(view));
+        if (previous.Spec is null)
+        {
+            // A new task: nothing more is awaited before the submitter's response.
+            ScheduleSettle(TimeSpan.Zero);
+            return;
+        }
+
         // A phase that keeps the status changes no column of the summary.
         if (_writeAllSteps || step is not null || change.Durable || previous.Status != S.Status)
         {
@@ -281,11 +284,6 @@ public sealed partial class TaskGrain(
         catch (Exception e) when (e is OrleansException or TimeoutException or InvalidOperationException)
         {
             LogEffectFailed(logger, Id, effects, e.Message);
-            if (previous.Spec is null)
-            {
-                // A submission is accepted only once it is in line; the caller's retry enqueues again.
-                throw;
-            }
         }
 
         if (effects.HasFlag(TaskEffects.StopRunner) && previous.Host is not null)
@@ -300,6 +298,46 @@ public sealed partial class TaskGrain(
                 LogRunnerUnreachable(logger, Id, previous.Attempt, previous.Host, e.Message);
             }
         }
+    }
+
+    /// <summary>Runs <see cref="SettleAsync"/> in a turn of its own, after the current call has answered;
+    /// a grain timer's tick waits for that turn like any call to this non-reentrant grain.</summary>
+    private void ScheduleSettle(TimeSpan due) =>
+        _settle ??= this.RegisterGrainTimer(async _ =>
+        {
+            _settle?.Dispose();
+            _settle = null;
+            await SettleAsync();
+        }, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
+
+    /// <summary>What follows a stored submission, each step idempotent: the watchdog, the queue entry,
+    /// then the summary. The summary goes last because it is the read-model repair's sign that a task has
+    /// settled: if this silo dies first, the repair finds the task without one and settles it again, so
+    /// a stored task always gets in line. A failed step is tried again a second later.</summary>
+    private async Task SettleAsync()
+    {
+        if (!S.Status.IsTerminal())
+        {
+            try
+            {
+                await this.RegisterOrUpdateReminder(WatchdogReminder, _options.WatchdogPeriod, _options.WatchdogPeriod);
+                if (S.Status == GradingStatus.Queued)
+                {
+                    await Queue.EnqueueAsync(QueueEntry());
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Whatever failed (the reminder table, a partition's rows, a partition's silo), the task is
+                // stored and must get in line: nobody else would try again before the repair's next round.
+                LogEffectFailed(logger, Id, TaskEffects.Enqueue, e.Message);
+                ScheduleSettle(TimeSpan.FromSeconds(1));
+                return;
+            }
+        }
+
+        var view = View();
+        _writeAllSteps = !await readModel.WriteAsync(view, ReadModelRevision, view.Steps);
     }
 
     private static void CountTransition(TaskState previous, TaskView now)

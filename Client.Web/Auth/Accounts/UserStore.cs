@@ -1,10 +1,11 @@
+using Grader.Web.Auth.SignIn;
 using Grader.Web.Browse;
 using Npgsql;
 
 namespace Grader.Web.Auth.Accounts;
 
 /// <summary>Users in PostgreSQL (table auth_users). Usernames are stored and looked up in lower case.</summary>
-public sealed class UserStore(AuthDatabase database)
+public sealed class UserStore(AuthDatabase database, SessionCache sessions)
 {
     public const string Columns =
         "u.username, u.is_local, u.source_id, u.email, u.first_name, u.last_name, u.source_role, u.role_override, u.is_active, u.created_at, u.last_sign_in_at";
@@ -70,6 +71,8 @@ public sealed class UserStore(AuthDatabase database)
             """, ct,
             ("username", Normalize(profile.Username)), ("source", sourceId), ("email", profile.Email), ("first", profile.FirstName),
             ("last", profile.LastName), ("role", profile.Role.Name()));
+        // The directory's groups may have changed the role.
+        sessions.ForgetUser(profile.Username);
         return users.SingleOrDefault();
     }
 
@@ -80,10 +83,10 @@ public sealed class UserStore(AuthDatabase database)
     }
 
     public Task<bool> SetRoleOverrideAsync(string username, UserRole? role, CancellationToken ct) =>
-        UpdateAsync("UPDATE auth_users SET role_override = @role::text WHERE username = @username", ct, ("username", Normalize(username)), ("role", role?.Name()));
+        UpdateUserAsync(username, "UPDATE auth_users SET role_override = @role::text WHERE username = @username", ct, ("role", role?.Name()));
 
     public Task<bool> SetActiveAsync(string username, bool isActive, CancellationToken ct) =>
-        UpdateAsync("UPDATE auth_users SET is_active = @active WHERE username = @username", ct, ("username", Normalize(username)), ("active", isActive));
+        UpdateUserAsync(username, "UPDATE auth_users SET is_active = @active WHERE username = @username", ct, ("active", isActive));
 
     /// <returns>False when there is no such local account.</returns>
     public Task<bool> SetPasswordHashAsync(string username, string passwordHash, CancellationToken ct) =>
@@ -101,6 +104,14 @@ public sealed class UserStore(AuthDatabase database)
         row.GetBoolean(first + 8),
         row.GetFieldValue<DateTimeOffset>(first + 9),
         row.IsDBNull(first + 10) ? null : row.GetFieldValue<DateTimeOffset>(first + 10));
+
+    /// <summary>A change to what a session carries (role, active): no cached session of the user is reused.</summary>
+    private async Task<bool> UpdateUserAsync(string username, string sql, CancellationToken ct, (string, object?) value)
+    {
+        var changed = await UpdateAsync(sql, ct, ("username", Normalize(username)), value);
+        sessions.ForgetUser(username);
+        return changed;
+    }
 
     private async Task<bool> UpdateAsync(string sql, CancellationToken ct, params (string, object?)[] parameters)
     {

@@ -72,7 +72,7 @@ public sealed class DetailsModel(IGrainFactory grains, Grader.Web.Browse.ReadMod
         }
 
         View = await User.VisiblePartAsync(view, grains);
-        var place = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPlaceAsync(id) : null;
+        var place = view.Status == GradingStatus.Queued ? await grains.GetGrain<ITaskQueueGrain>(0).GetPlaceAsync(id, view.Spec.UserId) : null;
         var wait = place switch
         {
             { EstimatedStartAt: { } start } => start - DateTimeOffset.UtcNow > TimeSpan.Zero ? start - DateTimeOffset.UtcNow : TimeSpan.Zero,

@@ -87,6 +87,32 @@ public sealed class SessionAndTokenTests(AuthFixture grader)
         Assert.Equal(HttpStatusCode.Unauthorized, (await student.GetAsync("/api/auth/me")).StatusCode);
     }
 
+    /// <summary>A change this process did not make (another web process's admin page, or SQL) reaches a
+    /// cached session within the cache's duration, and not before its cached read is that old.</summary>
+    [Fact]
+    public async Task RoleChangeMadeElsewhereAppliesWithinTheSessionCacheDuration()
+    {
+        var student = await grader.NewUserAsync($"elsewhere-{_run}", UserRole.Student);
+        var duration = grader.Service<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value.SessionCacheDuration;
+        Assert.Equal(HttpStatusCode.Forbidden, (await student.GetAsync("/api/auth/tokens")).StatusCode);
+        var cachedAt = DateTime.UtcNow;
+
+        await LocalStack.ExecAsync(grader.StateDatabase, $"UPDATE auth_users SET role_override = 'staff' WHERE username = 'elsewhere-{_run}'");
+        var first = (await student.GetAsync("/api/auth/tokens")).StatusCode;
+        var firstAfter = DateTime.UtcNow - cachedAt;
+        while ((await student.GetAsync("/api/auth/tokens")).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow - cachedAt < duration + TimeSpan.FromSeconds(5), $"still not staff {DateTime.UtcNow - cachedAt} after the change");
+            await Task.Delay(100);
+        }
+
+        if (firstAfter < duration - TimeSpan.FromSeconds(1))
+        {
+            // Read again from the cache, not the database: the cache is what spares the burst its reads.
+            Assert.Equal(HttpStatusCode.Forbidden, first);
+        }
+    }
+
     [Fact]
     public async Task AdminCannotDemoteOrDisableThemselves()
     {

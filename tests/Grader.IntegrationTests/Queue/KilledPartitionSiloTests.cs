@@ -84,6 +84,15 @@ public sealed class KilledPartitionSiloTests : IAsyncLifetime
                 return inLine.All(q => q) && await queue.GetLengthAsync() == waiting.Count;
             }, TimeSpan.FromMinutes(2), silos, () => "queued tasks and the queue disagree");
 
+            // The web tier's lookup, from the task's user's partitions only, gives the place the lookup
+            // across every partition gives (nothing moves meanwhile: both slots are held).
+            foreach (var waiting in views.Values.Where(v => v.Status == GradingStatus.Queued).Take(25))
+            {
+                var everywhere = await queue.GetPlaceAsync(waiting.Id);
+                Assert.NotNull(everywhere);
+                Assert.Equal(everywhere.Ahead, (await queue.GetPlaceAsync(waiting.Id, waiting.Spec.UserId))?.Ahead);
+            }
+
             // Only the two slots (and anything the victim held) ever claimed a task: the rest wait, once each.
             Assert.InRange(views.Values.Count(v => v.Status != GradingStatus.Queued), 1, 4);
             Assert.Equal(views.Values.Count(v => v.Status == GradingStatus.Queued), await LocalStack.ScalarAsync<long>(_database, "SELECT count(*) FROM queue_entry"));
