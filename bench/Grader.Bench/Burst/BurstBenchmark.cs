@@ -37,7 +37,7 @@ internal static class BurstBenchmark
 
     public static async Task<IReadOnlyList<GoalResult>> GoalsAsync(bool quick)
     {
-        var plan = Sized(quick ? new Plan(40, 20, 20, TimeSpan.FromSeconds(60)) : new Plan(10_000, 500, 2_000, TimeSpan.FromMinutes(180)));
+        var plan = Sized(quick ? new Plan(24, 12, 12, TimeSpan.FromSeconds(45)) : new Plan(10_000, 500, 2_000, TimeSpan.FromMinutes(180)));
         var env = StackEnvironment.Read();
         var stamp = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
         var database = $"grader_bench_burst_{stamp}";
@@ -54,6 +54,7 @@ internal static class BurstBenchmark
             var image = $"{env["GRADER_REGISTRY"]}/students/app:correct";
             await using var state = NpgsqlDataSource.Create(ConnectionString(env, database));
             var clients = await StudentsAsync(grader, plan.Clients);
+            await WarmUpAsync(grains, clients[0], template, image);
             Console.WriteLine($"[burst] {plan.Tasks:N0} submissions from {plan.Clients} clients, {plan.Streams:N0} streams, {Slots} slots; deadline {plan.Deadline.TotalMinutes:0} min");
 
             await using var memory = new MemorySampler(grader.Web, grader.Silo, () => FinishedAsync(state));
@@ -128,6 +129,20 @@ internal static class BurstBenchmark
 
     /// <summary>Environment overrides of the plan's counts, so one can check flatness over more tasks than
     /// quick mode has, or hold many streams open without submitting as many tasks.</summary>
+    /// <summary>A deadline night meets processes that have served for hours: one submission (then cancelled)
+    /// to an assignment the run does not count compiles the submit path of the web tier and the silo
+    /// before the clock starts, instead of every client's first request waiting for the JIT together.</summary>
+    private static async Task WarmUpAsync(IClusterClient grains, HttpClient client, string template, string image)
+    {
+        const string warmUp = AssignmentId + "-warm-up";
+        await grains.GetGrain<IAssignmentGrain>(warmUp).SetAsync(Assignment(template) with { Id = warmUp });
+        using var response = await client.PostAsJsonAsync("/api/tasks", new { assignmentId = warmUp, image });
+        response.EnsureSuccessStatusCode();
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("task").GetProperty("id").GetGuid();
+        using var cancel = await client.PostAsync($"/api/tasks/{id}/cancel", null);
+        cancel.EnsureSuccessStatusCode();
+    }
+
     private static Plan Sized(Plan plan)
     {
         static int? Read(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
@@ -149,7 +164,7 @@ internal static class BurstBenchmark
         var before = slow.Count == 0 ? double.NaN : slow.Average(a => a.BeforeGrainMs);
         var lost = plan.Tasks - errors.Count - accepted.Count + check.Lost;
         var met = errors.Count == 0 && lost == 0 && p99 < 100 && check.CompletedOnce == plan.Tasks;
-        var note = Invariant($"{p99 / Percentile(floor, 0.99):0.0}× the floor. {plan.Tasks:N0} POST /api/tasks from {plan.Clients} signed-in students at once, {Slots} slots, app `correct`, one request per task, readonly database (no clone). Accepted {accepted.Count:N0} in {burstSeconds:0.0} s (p50 {Percentile(ms, 0.5):0} ms, max {ms.DefaultIfEmpty().Max():0} ms), {errors.Count} errors{(errors.Count > 0 ? " (" + string.Join(", ", errors.GroupBy(e => e).Select(g => $"{g.Key} ×{g.Count()}")) + ")" : "")}, {lost} lost; completed exactly once: {check.CompletedOnce:N0} (attempt > 1: {check.Retried}, not passed: {check.NotPassed}{(check.NotPassed > 0 ? ": " + check.NotPassedWhy : "")}); read model rows {check.ReadModelRows:N0}, finished {check.ReadModelFinished:N0}; {check.ReadModelFinished:N0} of {accepted.Count:N0} had finished {finishSeconds:0} s after the burst ended{(check.ReadModelFinished < accepted.Count ? " (the run's deadline; the rest count as not completed)" : "")}. Top 1% of accepts: {before:0} ms of {Mean(slow):0} ms went before the task grain stamped the task (web, session, submission door), the rest after it (task state, queue, response). Floor: a single-row insert, {plan.Tasks:N0} from {plan.Clients} at once, p99. (samples: accept ms)");
+        var note = Invariant($"{p99 / Percentile(floor, 0.99):0.0}× the floor. {plan.Tasks:N0} POST /api/tasks from {plan.Clients} signed-in students at once, {Slots} slots, app `correct`, one request per task, readonly database (no clone), after one warm-up submission. Accepted {accepted.Count:N0} in {burstSeconds:0.0} s (p50 {Percentile(ms, 0.5):0} ms, max {ms.DefaultIfEmpty().Max():0} ms), {errors.Count} errors{(errors.Count > 0 ? " (" + string.Join(", ", errors.GroupBy(e => e).Select(g => $"{g.Key} ×{g.Count()}")) + ")" : "")}, {lost} lost; completed exactly once: {check.CompletedOnce:N0} (attempt > 1: {check.Retried}, not passed: {check.NotPassed}{(check.NotPassed > 0 ? ": " + check.NotPassedWhy : "")}); read model rows {check.ReadModelRows:N0}, finished {check.ReadModelFinished:N0}; {check.ReadModelFinished:N0} of {accepted.Count:N0} had finished {finishSeconds:0} s after the burst ended{(check.ReadModelFinished < accepted.Count ? " (the run's deadline; the rest count as not completed)" : "")}. Top 1% of accepts: {before:0} ms of {Mean(slow):0} ms went before the task grain stamped the task (web, session, submission door), the rest after it (task state, queue, response). Floor: a single-row insert, {plan.Tasks:N0} from {plan.Clients} at once, p99. (samples: accept ms)");
         return new GoalResult(IssueGoals.Burst, "0 errors, 0 lost, p99 accept under 100 ms; every task completes once", p99, "ms", Percentile(floor, 0.99), met, note, ms);
     }
 
