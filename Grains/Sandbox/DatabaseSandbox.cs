@@ -6,6 +6,8 @@ using Grader.Sandbox.Clones;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace Grader.Sandbox;
 
@@ -32,12 +34,29 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, C
         {
             return await CreateOnceAsync(names, assignment, ct);
         }
-        catch (NpgsqlException e) when (e is not PostgresException)
+        catch (NpgsqlException e) when (IsBrokenSession(e))
         {
             ClearAdminPool();
             throw;
         }
     }
+
+    /// <summary>The session, not the statement, failed: the connection broke, or the server ended it
+    /// (a pooled session left from before a restart reads the server's FATAL 57P01 on first use) or
+    /// is still starting up.</summary>
+    private static bool IsBrokenSession(NpgsqlException e) => e is not PostgresException
+        || e is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow };
+
+    // A drop after a restart meets the broken pool first and then, for a moment, a server still starting.
+    private static readonly ResiliencePipeline DropRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(IsBrokenSession),
+            MaxRetryAttempts = 5,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(200),
+        })
+        .Build();
 
     private void ClearAdminPool()
     {
@@ -128,19 +147,20 @@ public sealed partial class DatabaseSandbox(IOptions<DatabaseOptions> options, C
     private static string Milliseconds(TimeSpan value) => ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Removes the attempt's database and role; safe to call for things that do not exist, and so
-    /// tried once more on a fresh session when a pooled one turns out broken (the server restarted).</summary>
-    public async Task DropAsync(string name, CancellationToken ct)
-    {
-        try
+    /// tried again on a fresh session when a pooled one turns out broken (the server restarted).</summary>
+    public async Task DropAsync(string name, CancellationToken ct) =>
+        await DropRetry.ExecuteAsync(async token =>
         {
-            await DropOnceAsync(name, ct);
-        }
-        catch (NpgsqlException e) when (e is not PostgresException)
-        {
-            ClearAdminPool();
-            await DropOnceAsync(name, ct);
-        }
-    }
+            try
+            {
+                await DropOnceAsync(name, token);
+            }
+            catch (NpgsqlException e) when (IsBrokenSession(e))
+            {
+                ClearAdminPool();
+                throw;
+            }
+        }, ct);
 
     private async Task DropOnceAsync(string name, CancellationToken ct)
     {
