@@ -100,9 +100,11 @@ public sealed class HostLifecycleTests : IClassFixture<HostLifecycleTests.Engine
         await using var run = new ClusterRun("drain");
         await run.StartAsync(new Dictionary<string, int> { [other] = 0, [drained] = 1 }, startDelaySeconds: 3);
         var first = await run.SubmitAsync(4);
-        await run.WaitUntilAsync(async () => await run.RunningOnAsync(first, drained) > 0, BatchLimit);
-
         var runner = run.Grains.GetGrain<IRunnerGrain>(drained);
+        // The host's own job table, not the task's view: a task shows the host from its claim on, a moment
+        // before the host has the job running.
+        await run.WaitUntilAsync(async () => (await runner.GetStatusAsync()).Running.Any(j => first.Contains(j.TaskId)), BatchLimit);
+
         var status = await runner.DrainAsync();
         var drainedAt = DateTimeOffset.UtcNow;
         var runningThen = status.Running.Select(j => j.TaskId).ToHashSet();
