@@ -96,13 +96,15 @@ public sealed partial class SubmissionGrain(
     private void StoreSoon(TimeSpan due)
     {
         _unstored = true;
-        _store ??= this.RegisterGrainTimer(async ct =>
+        // The write takes no token from the timer: disposing a one-shot timer, as its first line does,
+        // cancels the token the callback got, and every write would end as cancelled.
+        _store ??= this.RegisterGrainTimer(async _ =>
         {
             _store?.Dispose();
             _store = null;
             try
             {
-                await state.WriteStateAsync(ct);
+                await state.WriteStateAsync(CancellationToken.None);
                 _unstored = false;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
