@@ -58,7 +58,7 @@ internal static class ScaleOutBenchmark
     /// <summary>Every figure of acceptance 8 from one run, for the benchmark command that gathers all
     /// measures. Quick mode runs fewer, shorter tasks (under a minute); the ratios mean less then.</summary>
     public static async Task<IReadOnlyList<GoalResult>> GoalsAsync(bool quick) =>
-        ScaleReport.Goals(await MeasureAsync(quick ? new ScalePlan(4, 800, false) : new ScalePlan(40, RequestDelayMs, false)));
+        ScaleReport.Goals(await MeasureAsync(quick ? new ScalePlan(4, 800, false) : new ScalePlan(20, RequestDelayMs, false)));
 
     private static async Task<ScaleRun> MeasureAsync(ScalePlan plan)
     {
