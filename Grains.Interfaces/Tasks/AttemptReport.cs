@@ -36,4 +36,7 @@ public sealed record AttemptReport(
     [property: Id(7)] bool HandedBack = false,
     /// <summary>Every step the runner reported in this attempt, in run order: step reports are not stored
     /// one by one, so the finish brings them to an activation that may have lost some.</summary>
-    [property: Id(8)] IReadOnlyList<StepResult>? Steps = null);
+    [property: Id(8)] IReadOnlyList<StepResult>? Steps = null,
+    /// <summary>Every phase the runner reported in this attempt, in order, stamped when it reported them:
+    /// phases are not stored one by one either, so an activation lost mid-attempt lacks some.</summary>
+    [property: Id(9)] IReadOnlyList<PhaseEvent>? Phases = null);

@@ -18,6 +18,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
     private volatile string? _handBackReason;
     private InfrastructureFault _handBackFault = InfrastructureFault.HostStopping;
     private readonly List<StepResult> _reported = [];
+    private readonly List<PhaseEvent> _phases = [];
 
     public Guid TaskId => work.TaskId;
 
@@ -139,7 +140,7 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         // Our database or engine restarting under the app is our fault, never the student's: such an attempt is rerun.
         EngineInterrupted = await engine.InterruptedAsync();
         report = await services.Faults.ReviewAsync(report, databaseStartedAt, assignment.DatabaseMode != DatabaseMode.None, EngineInterrupted);
-        report = report with { Steps = _reported };
+        report = report with { Steps = _reported, Phases = _phases };
         try
         {
             await services.ReportRetry.ExecuteAsync(async token => await task.FinishAttemptAsync(work.Attempt, report).WaitAsync(token), CancellationToken.None);
@@ -235,9 +236,14 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
     private Task PhaseAsync(string phase, string? detail) =>
         services.ReportRetry.ExecuteAsync(async token =>
         {
+            var at = DateTimeOffset.UtcNow;
             if (!await task.ReportPhaseAsync(work.Attempt, phase, detail).WaitAsync(token))
             {
                 _stop.Cancel();
+            }
+            else if (!_phases.Exists(p => p.Phase == phase))
+            {
+                _phases.Add(new PhaseEvent(work.Attempt, phase, detail, at));
             }
 
             _stop.Token.ThrowIfCancellationRequested();

@@ -141,6 +141,11 @@ public static class TaskLifecycle
             withOutput.Steps = [.. s.Steps.Where(x => x.Attempt != attempt), .. steps.Where(x => x.Attempt == attempt)];
         }
 
+        if (report.Phases is { } phases && phases.Any(p => p.Attempt == attempt && !s.Phases.Exists(x => x.Attempt == attempt && x.Phase == p.Phase)))
+        {
+            withOutput.Phases = RestorePhases(s.Phases, attempt, phases);
+        }
+
         return report.End switch
         {
             AttemptEnd.Tested => Finish(withOutput, GradingStatus.Completed, report.End, report.Message, null, now),
@@ -149,6 +154,16 @@ public static class TaskLifecycle
             AttemptEnd.Cancelled => Finish(withOutput, GradingStatus.Cancelled, report.End, report.Message ?? "Cancelled.", null, now),
             _ => Finish(withOutput, GradingStatus.Failed, report.End, report.Message, null, now),
         };
+    }
+
+    /// <summary>The attempt's timeline with the runner's phases in it: those this activation kept, and
+    /// those it lost, stamped by the runner when it reported them. The grain's own entries for the attempt
+    /// (its claim) stay where they were.</summary>
+    private static List<PhaseEvent> RestorePhases(List<PhaseEvent> kept, int attempt, IReadOnlyList<PhaseEvent> reported)
+    {
+        var lost = reported.Where(p => p.Attempt == attempt && !kept.Exists(x => x.Attempt == attempt && x.Phase == p.Phase));
+        // Earlier attempts are all before this one; OrderBy is stable, so equal stamps keep their order.
+        return [.. kept.Where(p => p.Attempt != attempt), .. kept.Where(p => p.Attempt == attempt).Concat(lost).OrderBy(p => p.At)];
     }
 
     /// <summary>The attempt was lost on our side without a report (its host died or forgot it): the task

@@ -166,6 +166,27 @@ public class TaskLifecycleTests
         Assert.Equal(state.Steps, without.Steps);
     }
 
+    [Fact]
+    public void TheFinishReportBringsBackPhasesAnActivationLostInTheirOrder()
+    {
+        // The stored state has the claim; the activation that took "pulling" to "probing" died with its silo,
+        // and the fresh one saw only "testing".
+        var state = In(GradingStatus.Testing, attempt: 2);
+        var earlier = new PhaseEvent(1, "requeued", "re-run", Now.AddSeconds(-9));
+        var claimed = new PhaseEvent(2, "claimed", "host-a", Now.AddSeconds(-8));
+        var testing = new PhaseEvent(2, "testing", "ready", Now.AddSeconds(-2));
+        state.Phases = [earlier, claimed, testing];
+        var reported = new[] { "pulling", "database", "starting", "probing", "testing" }
+            .Select((phase, i) => new PhaseEvent(2, phase, null, Now.AddSeconds(-7 + i))).ToList();
+
+        var next = TaskLifecycle.FinishAttempt(state, 2, Report(AttemptEnd.Tested) with { Phases = reported }, MaxAttempts, Now)!.Next;
+
+        Assert.Equal(["requeued", "claimed", "pulling", "database", "starting", "probing", "testing", "completed"], next.Phases.Select(p => p.Phase));
+        Assert.Equal(testing, next.Phases.Single(p => p.Phase == "testing"));
+        var nothingLost = TaskLifecycle.FinishAttempt(state, 2, Report(AttemptEnd.Tested) with { Phases = [reported[^1] with { At = Now }] }, MaxAttempts, Now)!.Next;
+        Assert.Equal(["requeued", "claimed", "testing", "completed"], nothingLost.Phases.Select(p => p.Phase));
+    }
+
     [Theory]
     [InlineData(AttemptEnd.Tested, GradingStatus.Completed)]
     [InlineData(AttemptEnd.NotReady, GradingStatus.Failed)]
