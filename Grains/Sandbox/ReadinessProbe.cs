@@ -27,10 +27,15 @@ public sealed record ProbeResult(Readiness Readiness, TimeSpan Elapsed, string D
 /// socket table, checked every round), or a fatal error in the output (checked a few times a second).</summary>
 public sealed class ReadinessProbe(HttpClient http)
 {
-    // Connecting to a closed port costs microseconds; a short cap keeps the wait after "ready" small.
-    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(100);
+    // Connecting to a closed port costs microseconds; a short cap keeps the wait after "ready" small. A
+    // health path is a request the app must serve, so it is asked less often.
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan ConnectMaxDelay = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan HealthMaxDelay = TimeSpan.FromMilliseconds(100);
 
+    // Asking the engine costs it a request each time: the container's state is read less often than the
+    // port is tried, and its output less often still.
+    private static readonly TimeSpan InspectInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LogInterval = TimeSpan.FromMilliseconds(300);
 
     public async Task<ProbeResult> WaitAsync(string ip, int port, string? healthPath, TimeSpan timeout, IContainerWatch watch, CancellationToken ct)
@@ -38,37 +43,14 @@ public sealed class ReadinessProbe(HttpClient http)
         var clock = Stopwatch.StartNew();
         var delay = FirstDelay;
         var lastProblem = "no connection yet";
-        TimeSpan? logsReadAt = null;
-        TimeSpan? wrongSince = null;
+        var evidence = new Evidence(watch, port);
+        var maxDelay = string.IsNullOrEmpty(healthPath) ? ConnectMaxDelay : HealthMaxDelay;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            var state = await watch.InspectAsync(ct);
-            if (!state.Running)
+            if (await evidence.VerdictAsync(clock.Elapsed, ct) is { } verdict)
             {
-                return new ProbeResult(Readiness.Exited, clock.Elapsed, "the container exited before it answered");
-            }
-
-            if (state.Pid is int pid && watch.Listeners(pid) is { } listeners && ListenerDiagnosis.Diagnose(listeners, port) is var (message, definitive))
-            {
-                wrongSince ??= clock.Elapsed;
-                if (definitive || clock.Elapsed - wrongSince >= ListenerDiagnosis.WrongPortGrace)
-                {
-                    return new ProbeResult(Readiness.ListensElsewhere, clock.Elapsed, message);
-                }
-            }
-            else
-            {
-                wrongSince = null;
-            }
-
-            if (logsReadAt is null || clock.Elapsed - logsReadAt >= LogInterval)
-            {
-                logsReadAt = clock.Elapsed;
-                if (FatalLogScanner.Find(await watch.ReadLogsAsync(ct)) is { } fatal)
-                {
-                    return new ProbeResult(Readiness.FatalError, clock.Elapsed, fatal.Headline, fatal);
-                }
+                return verdict;
             }
 
             var remaining = timeout - clock.Elapsed;
@@ -90,7 +72,54 @@ public sealed class ReadinessProbe(HttpClient http)
                 await Task.Delay(pause, ct);
             }
 
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));
+        }
+    }
+
+    /// <summary>What the container shows, looked at on its own schedule: a verdict once waiting is pointless.</summary>
+    private sealed class Evidence(IContainerWatch watch, int port)
+    {
+        private TimeSpan? _inspectedAt;
+        private TimeSpan? _logsReadAt;
+        private TimeSpan? _wrongSince;
+
+        public async Task<ProbeResult?> VerdictAsync(TimeSpan now, CancellationToken ct)
+        {
+            if (_inspectedAt is not null && now - _inspectedAt < InspectInterval)
+            {
+                return null;
+            }
+
+            _inspectedAt = now;
+            var state = await watch.InspectAsync(ct);
+            if (!state.Running)
+            {
+                return new ProbeResult(Readiness.Exited, now, "the container exited before it answered");
+            }
+
+            if (state.Pid is int pid && watch.Listeners(pid) is { } listeners && ListenerDiagnosis.Diagnose(listeners, port) is var (message, definitive))
+            {
+                _wrongSince ??= now;
+                if (definitive || now - _wrongSince >= ListenerDiagnosis.WrongPortGrace)
+                {
+                    return new ProbeResult(Readiness.ListensElsewhere, now, message);
+                }
+            }
+            else
+            {
+                _wrongSince = null;
+            }
+
+            if (_logsReadAt is null || now - _logsReadAt >= LogInterval)
+            {
+                _logsReadAt = now;
+                if (FatalLogScanner.Find(await watch.ReadLogsAsync(ct)) is { } fatal)
+                {
+                    return new ProbeResult(Readiness.FatalError, now, fatal.Headline, fatal);
+                }
+            }
+
+            return null;
         }
     }
 

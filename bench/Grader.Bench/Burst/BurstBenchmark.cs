@@ -107,7 +107,7 @@ internal static class BurstBenchmark
             var outcomes = await Task.WhenAll(streams);
             await memory.SampleAsync();
             var check = await CheckOnceAsync(grains, state, ids);
-            var floor = await InsertFloorAsync(state, plan.Tasks, plan.Clients);
+            var floor = await InsertFloorAsync(env, database, plan.Tasks, plan.Clients);
             foreach (var client in clients)
             {
                 client.Dispose();
@@ -163,8 +163,10 @@ internal static class BurstBenchmark
         var slow = accepted.Where(a => a.Ms >= p99).ToList();
         var before = slow.Count == 0 ? double.NaN : slow.Average(a => a.BeforeGrainMs);
         var lost = plan.Tasks - errors.Count - accepted.Count + check.Lost;
+        // Every task starts a real container: the grading rate, not the door, decides when the last verdict lands.
+        var rate = check.ReadModelFinished / (burstSeconds + finishSeconds);
         var met = errors.Count == 0 && lost == 0 && p99 < 100 && check.CompletedOnce == plan.Tasks;
-        var note = Invariant($"{p99 / Percentile(floor, 0.99):0.0}× the floor. {plan.Tasks:N0} POST /api/tasks from {plan.Clients} signed-in students at once, {Slots} slots, app `correct`, one request per task, readonly database (no clone), after one warm-up submission. Accepted {accepted.Count:N0} in {burstSeconds:0.0} s (p50 {Percentile(ms, 0.5):0} ms, max {ms.DefaultIfEmpty().Max():0} ms), {errors.Count} errors{(errors.Count > 0 ? " (" + string.Join(", ", errors.GroupBy(e => e).Select(g => $"{g.Key} ×{g.Count()}")) + ")" : "")}, {lost} lost; completed exactly once: {check.CompletedOnce:N0} (attempt > 1: {check.Retried}, not passed: {check.NotPassed}{(check.NotPassed > 0 ? ": " + check.NotPassedWhy : "")}); read model rows {check.ReadModelRows:N0}, finished {check.ReadModelFinished:N0}; {check.ReadModelFinished:N0} of {accepted.Count:N0} had finished {finishSeconds:0} s after the burst ended{(check.ReadModelFinished < accepted.Count ? " (the run's deadline; the rest count as not completed)" : "")}. Top 1% of accepts: {before:0} ms of {Mean(slow):0} ms went before the task grain stamped the task (web, session, submission door), the rest after it (task state, queue, response). Floor: a single-row insert, {plan.Tasks:N0} from {plan.Clients} at once, p99. (samples: accept ms)");
+        var note = Invariant($"{p99 / Percentile(floor, 0.99):0.0}× the floor. {plan.Tasks:N0} POST /api/tasks from {plan.Clients} signed-in students at once, {Slots} slots, app `correct`, one request per task, readonly database (no clone), after one warm-up submission. Accepted {accepted.Count:N0} in {burstSeconds:0.0} s ({accepted.Count / burstSeconds:0} a second; each client sends its next when its last is answered, so the mean wait is {plan.Clients} ÷ that rate = {plan.Clients * burstSeconds / Math.Max(1, accepted.Count) * 1000:0} ms, and even a mean under 100 ms needs {plan.Clients * 10:N0} accepts a second) (p50 {Percentile(ms, 0.5):0} ms, max {ms.DefaultIfEmpty().Max():0} ms), {errors.Count} errors{(errors.Count > 0 ? " (" + string.Join(", ", errors.GroupBy(e => e).Select(g => $"{g.Key} ×{g.Count()}")) + ")" : "")}, {lost} lost; completed exactly once: {check.CompletedOnce:N0} (attempt > 1: {check.Retried}, not passed: {check.NotPassed}{(check.NotPassed > 0 ? ": " + check.NotPassedWhy : "")}); read model rows {check.ReadModelRows:N0}, finished {check.ReadModelFinished:N0}; {check.ReadModelFinished:N0} of {accepted.Count:N0} had finished {finishSeconds:0} s after the burst ended{(check.ReadModelFinished < accepted.Count ? Invariant($" (the run's deadline; the rest count as not completed: at the {rate:0.00} tasks/s these {Slots} slots graded, all {plan.Tasks:N0} need about {plan.Tasks / rate / 60:0} min)") : "")}. Top 1% of accepts: {before:0} ms of {Mean(slow):0} ms went before the task grain stamped the task (web, session, submission door), the rest after it (task state, queue, response). Floor: a single-row insert, {plan.Tasks:N0} from {plan.Clients} at once through a pool of {FloorPoolSize} connections, p99. (samples: accept ms)");
         return new GoalResult(IssueGoals.Burst, "0 errors, 0 lost, p99 accept under 100 ms; every task completes once", p99, "ms", Percentile(floor, 0.99), met, note, ms);
     }
 
@@ -232,9 +234,16 @@ internal static class BurstBenchmark
         return (int)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>The plainest durable accept: one row inserted per submission, as many at once as clients.</summary>
-    private static async Task<List<double>> InsertFloorAsync(NpgsqlDataSource state, int count, int clients)
+    /// <summary>Connections the floor may hold: Npgsql's default pool, which the grader's own processes use
+    /// too. 500 clients on 500 connections would pass the server's max_connections while the grader still holds
+    /// its own, and no web tier opens a connection per client.</summary>
+    private const int FloorPoolSize = 100;
+
+    /// <summary>The plainest durable accept: one row inserted per submission, as many at once as clients,
+    /// through one pool.</summary>
+    private static async Task<List<double>> InsertFloorAsync(Dictionary<string, string> env, string database, int count, int clients)
     {
+        await using var state = NpgsqlDataSource.Create(ConnectionString(env, database, FloorPoolSize));
         await using (var create = state.CreateCommand("CREATE TABLE bench_floor (id uuid PRIMARY KEY, user_id text NOT NULL)"))
         {
             await create.ExecuteNonQueryAsync();
@@ -285,10 +294,10 @@ internal static class BurstBenchmark
         return host;
     }
 
-    private static string ConnectionString(Dictionary<string, string> env, string database)
+    private static string ConnectionString(Dictionary<string, string> env, string database, int poolSize = 10)
     {
         var pooled = StackEnvironment.Database(env, database);
-        (pooled.Pooling, pooled.MaxPoolSize) = (true, 600);
+        (pooled.Pooling, pooled.MaxPoolSize) = (true, poolSize);
         return pooled.ConnectionString;
     }
 
