@@ -9,7 +9,9 @@ namespace Grader.Runners;
 
 /// <summary>One attempt at one task, run in the background by a runner: pull, database, container,
 /// readiness, scenarios, and cleanup that always runs. Progress goes to the task grain as it happens.</summary>
-internal sealed partial class GradingJob(TaskAssignment work, string host, GradingServices services, ITaskRunnerCallbacks task)
+/// <param name="cleanupFailed">Told when a part of the cleanup failed, so the host sweeps again soon instead
+/// of at its next reconcile.</param>
+internal sealed partial class GradingJob(TaskAssignment work, string host, GradingServices services, ITaskRunnerCallbacks task, Action? cleanupFailed = null)
 {
     private readonly ILogger _logger = services.Loggers.CreateLogger<GradingJob>();
     private readonly SandboxNames _names = SandboxNames.For(host, work.TaskId, work.Attempt);
@@ -290,12 +292,13 @@ internal sealed partial class GradingJob(TaskAssignment work, string host, Gradi
         catch (Exception e)
         {
             LogCleanupFailed(_logger, e, what, work.TaskId, work.Attempt, host);
+            cleanupFailed?.Invoke();
         }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId} attempt {Attempt} failed on {Host}")]
     private static partial void LogJobFailed(ILogger logger, Exception e, Guid taskId, int attempt, string host);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cleanup of {What} for task {TaskId} attempt {Attempt} on {Host} failed; the reconciler will retry")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cleanup of {What} for task {TaskId} attempt {Attempt} on {Host} failed; the host sweeps again shortly")]
     private static partial void LogCleanupFailed(ILogger logger, Exception e, string what, Guid taskId, int attempt, string host);
 }

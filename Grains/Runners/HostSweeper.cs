@@ -25,8 +25,10 @@ public sealed partial class HostSweeper(
     /// <summary>Removes what carries the host's tag and belongs to no live attempt: containers on this
     /// silo's engine (a host with its own engine finds none of another's), roles and databases, and
     /// pooled clones this silo's pool does not hold. Dropping the role ends the student app's logins at once.</summary>
-    public async Task RemoveOrphansAsync(string host, Func<Guid, int, bool> isLive, CancellationToken ct)
+    /// <returns>False when a part of the sweep failed (the engine or the database was out of reach).</returns>
+    public async Task<bool> RemoveOrphansAsync(string host, Func<Guid, int, bool> isLive, CancellationToken ct)
     {
+        var clean = true;
         var tag = SandboxNames.TagFor(host);
         bool Orphan(string name) => SandboxNames.TryParse(name) is not { } n || !isLive(n.TaskId, n.Attempt);
         try
@@ -45,6 +47,7 @@ public sealed partial class HostSweeper(
         {
             // The engine may be the thing that is down; the databases are removed all the same.
             LogSweepFailed(logger, e, host, "containers");
+            clean = false;
         }
 
         try
@@ -61,6 +64,7 @@ public sealed partial class HostSweeper(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogSweepFailed(logger, e, host, "database sandboxes");
+            clean = false;
         }
 
         try
@@ -78,7 +82,10 @@ public sealed partial class HostSweeper(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogSweepFailed(logger, e, host, "pooled clones");
+            clean = false;
         }
+
+        return clean;
     }
 
     /// <summary>Tells every task that the read model shows running on the host that the host lost its

@@ -32,6 +32,9 @@ public sealed partial class RunnerHost(
     private bool _draining;
     private bool _unhealthy;
     private bool _stopping;
+    // A job's cleanup failed (the engine or the database was out of reach): sweep at the next wake, and
+    // again at each one after, until a sweep goes through, rather than at the next reconcile.
+    private volatile bool _sweepSoon;
 
     public string Host => silo.Name;
 
@@ -188,9 +191,13 @@ public sealed partial class RunnerHost(
 
             if (DateTimeOffset.UtcNow >= nextReconcile)
             {
-                await sweeper.RemoveOrphansAsync(Host, HasJob, ct);
+                await SweepAsync(ct);
                 await CollectImagesAsync(ct);
                 nextReconcile = DateTimeOffset.UtcNow + Options.ReconcileInterval;
+            }
+            else if (_sweepSoon)
+            {
+                await SweepAsync(ct);
             }
 
             try
@@ -201,6 +208,16 @@ public sealed partial class RunnerHost(
             {
                 return;
             }
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken ct)
+    {
+        // Cleared first: a cleanup that fails while this sweep runs asks for the next one.
+        _sweepSoon = false;
+        if (!await sweeper.RemoveOrphansAsync(Host, HasJob, ct))
+        {
+            _sweepSoon = true;
         }
     }
 
@@ -231,7 +248,7 @@ public sealed partial class RunnerHost(
             if (await LeasedClaim.ClaimAsync(grains, lease, Host, claimFaults) is { } work)
             {
                 // Started now or already running here: either way that attempt reports its arrival.
-                Start(new GradingJob(work, Host, services, grains.GetGrain<ITaskGrain>(taskId)));
+                Start(new GradingJob(work, Host, services, grains.GetGrain<ITaskGrain>(taskId), () => _sweepSoon = true));
                 started = true;
             }
         }

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Grader.Runners;
+using Grader.Sandbox;
 using Grader.Queue;
 
 namespace Grader.IntegrationTests.Failover;
@@ -63,6 +66,17 @@ public sealed class StoreRestartTests(GraderFixture grader) : IAsyncLifetime
         }
 
         var views = await WaitForAllAsync(ids, TimeSpan.FromMinutes(2));
+        // A drop the restart cut short is swept again within seconds of the store's return, not at the
+        // next reconcile (minutes later), so the attempts' databases are gone soon after the verdicts.
+        var sandboxes = grader.Services.GetRequiredService<GradingServices>().Database;
+        var clock = Stopwatch.StartNew();
+        IReadOnlyCollection<string> left;
+        while ((left = await sandboxes.ListOwnAsync(SandboxNames.TagFor(grader.HostName), CancellationToken.None)).Count > 0 && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.True(left.Count == 0, $"still there 30 s after the batch: {string.Join(", ", left)}");
 
         Assert.All(views, v =>
         {
