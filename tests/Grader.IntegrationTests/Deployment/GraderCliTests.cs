@@ -110,7 +110,7 @@ public sealed class GraderCliTests(PublishedFixture grader) : IDisposable
         var run = await cli.RunAsync(["evaluate", assignment, csv, "--wait"], interruptWhen: line => line.StartsWith('['));
 
         Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.Contains("Cancelling", run.Errors, StringComparison.Ordinal);
+        Assert.True(run.Errors.Contains("Cancelling", StringComparison.Ordinal), run.ToString());
         Assert.Contains("done 0 · running 0 · queued 0 · failed 2", run.Errors, StringComparison.Ordinal);
         var id = Guid.Parse(System.Text.RegularExpressions.Regex.Match(run.Output, @"Evaluation ([0-9a-f-]{36})").Groups[1].Value);
         foreach (var entry in (await grader.Grains.GetGrain<Grader.Evaluations.IEvaluationGrain>(id).GetAsync())!.Entries)
