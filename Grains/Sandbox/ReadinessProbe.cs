@@ -24,7 +24,7 @@ public sealed record ProbeResult(Readiness Readiness, TimeSpan Elapsed, string D
 /// health path that returns a non-5xx status. It retries with a growing back-off and gives up at the
 /// startup timeout or as soon as the container exits. There is no fixed wait. Meanwhile it watches the
 /// container for evidence that waiting is pointless: a listener on loopback or on another port (from the
-/// socket table, checked every round), or a fatal error in the output (checked a few times a second).</summary>
+/// socket table, read with each inspect, every 100 ms), or a fatal error in the output (read every 300 ms).</summary>
 public sealed class ReadinessProbe(HttpClient http)
 {
     // Connecting to a closed port costs microseconds; a short cap keeps the wait after "ready" small. A
