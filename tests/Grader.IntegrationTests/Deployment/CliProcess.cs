@@ -15,13 +15,18 @@ public sealed class CliProcess(string configPath)
     public async Task<Result> RunAsync(string[] args, string? input = null, IReadOnlyDictionary<string, string>? environment = null,
         Func<string, bool>? interruptWhen = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // A user's Ctrl-C arrives at a CLI whose SIGINT has its default handling. A test host started in the
+        // background by a script (no job control) ignores SIGINT, its children inherit that, and .NET then leaves
+        // an ignored SIGINT ignored: reset it, or the interrupt tests pass or fail by how CI was launched.
+        var start = new ProcessStartInfo("env")
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "grader.dll"));
         foreach (var arg in args)
         {
