@@ -120,13 +120,15 @@ internal static class HostileDatabaseModes
                 var after = await TryAsync(db, "SELECT 1");
                 return Results.Json(new Dictionary<string, object?> { ["set"] = set, ["begin"] = begin, ["after"] = after });
             });
-            // Spills a sort to temporary files on the server's disk, after trying to lift the cap on them.
+            // Spills a sort to temporary files on the server's disk, after trying to lift the cap on them. Wide
+            // rows pass the cap after a few thousand of them, so the limit trips long before the statement
+            // timeout even on a starved CI machine (20 million narrow rows once ran into the timeout first).
             app.MapGet("/v1/temp-files", async () =>
             {
                 await using var db = new NpgsqlConnection(connectionString);
                 await db.OpenAsync();
                 var lift = await TryAsync(db, "SET temp_file_limit = -1");
-                var spill = await TryAsync(db, "SET work_mem = '64kB'; SELECT count(*) FROM (SELECT g FROM generate_series(1, 20000000) g ORDER BY g DESC) s");
+                var spill = await TryAsync(db, "SET work_mem = '64kB'; SELECT count(*) FROM (SELECT repeat(md5(g::text), 64) AS v FROM generate_series(1, 100000) g ORDER BY v DESC) s");
                 return Results.Json(new Dictionary<string, object?> { ["lift"] = lift, ["spill"] = spill });
             });
         }
