@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using Grader.Sandbox.Diagnosis;
 
@@ -25,8 +24,12 @@ public sealed record ProbeResult(Readiness Readiness, TimeSpan Elapsed, string D
 /// startup timeout or as soon as the container exits. There is no fixed wait. Meanwhile it watches the
 /// container for evidence that waiting is pointless: a listener on loopback or on another port (from the
 /// socket table, read with each inspect, every 100 ms), or a fatal error in the output (read every 300 ms).</summary>
-public sealed class ReadinessProbe(HttpClient http)
+/// <param name="time">The clock its intervals, grace and timeout are measured on (a test runs it on a
+/// virtual one, so a verdict never depends on how busy the machine was).</param>
+public sealed class ReadinessProbe(HttpClient http, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     // Connecting to a closed port costs microseconds; a short cap keeps the wait after "ready" small. A
     // health path is a request the app must serve, so it is asked less often.
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(5);
@@ -40,7 +43,8 @@ public sealed class ReadinessProbe(HttpClient http)
 
     public async Task<ProbeResult> WaitAsync(string ip, int port, string? healthPath, TimeSpan timeout, IContainerWatch watch, CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
+        var started = _time.GetTimestamp();
+        TimeSpan Elapsed() => _time.GetElapsedTime(started);
         var delay = FirstDelay;
         var lastProblem = "no connection yet";
         var evidence = new Evidence(watch, port);
@@ -48,28 +52,28 @@ public sealed class ReadinessProbe(HttpClient http)
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            if (await evidence.VerdictAsync(clock.Elapsed, ct) is { } verdict)
+            if (await evidence.VerdictAsync(Elapsed(), ct) is { } verdict)
             {
                 return verdict;
             }
 
-            var remaining = timeout - clock.Elapsed;
+            var remaining = timeout - Elapsed();
             if (remaining <= TimeSpan.Zero)
             {
-                return new ProbeResult(Readiness.TimedOut, clock.Elapsed, lastProblem);
+                return new ProbeResult(Readiness.TimedOut, Elapsed(), lastProblem);
             }
 
             var attemptBudget = remaining < TimeSpan.FromSeconds(2) ? remaining : TimeSpan.FromSeconds(2);
             lastProblem = ip.Length == 0 ? "the container has no address" : await TryOnceAsync(ip, port, healthPath, attemptBudget, ct) ?? "";
             if (lastProblem.Length == 0)
             {
-                return new ProbeResult(Readiness.Ready, clock.Elapsed, "ready");
+                return new ProbeResult(Readiness.Ready, Elapsed(), "ready");
             }
 
-            var pause = delay < timeout - clock.Elapsed ? delay : timeout - clock.Elapsed;
+            var pause = delay < timeout - Elapsed() ? delay : timeout - Elapsed();
             if (pause > TimeSpan.Zero)
             {
-                await Task.Delay(pause, ct);
+                await Task.Delay(pause, _time, ct);
             }
 
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));

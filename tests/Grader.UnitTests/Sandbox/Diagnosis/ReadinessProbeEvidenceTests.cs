@@ -4,9 +4,38 @@ using Grader.Sandbox.Diagnosis;
 
 namespace Grader.UnitTests.Sandbox.Diagnosis;
 
-/// <summary>The probe's reasoning over a scripted container: what it sees each round decides the verdict.</summary>
+/// <summary>The probe's reasoning over a scripted container: what it sees each round decides the verdict.
+/// The probe runs on a virtual clock, so its intervals and grace hold exactly, however busy the machine.</summary>
 public class ReadinessProbeEvidenceTests
 {
+    /// <summary>A clock that only moves when the probe waits: each timer moves it by its due time and fires at once.</summary>
+    private sealed class VirtualClock : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Add(ref _ticks, dueTime.Ticks);
+            ThreadPool.QueueUserWorkItem(_ => callback(state));
+            return new FiredTimer();
+        }
+
+        private sealed class FiredTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => false;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
     private sealed class ScriptedWatch(Func<int, IReadOnlyList<Listener>> listeners, Func<int, string> logs) : IContainerWatch
     {
         public int Rounds { get; private set; }
@@ -22,11 +51,9 @@ public class ReadinessProbeEvidenceTests
         public Task<string?> ReadLogsAsync(CancellationToken ct) => Task.FromResult<string?>(logs(Rounds));
     }
 
-    private static readonly ReadinessProbe Probe = new(new HttpClient());
-
     // An empty address makes every connect attempt fail at once, as a closed port would.
     private static Task<ProbeResult> WaitAsync(IContainerWatch watch) =>
-        Probe.WaitAsync("", 8000, null, TimeSpan.FromSeconds(20), watch, CancellationToken.None);
+        new ReadinessProbe(new HttpClient(), new VirtualClock()).WaitAsync("", 8000, null, TimeSpan.FromSeconds(20), watch, CancellationToken.None);
 
     [Fact]
     public async Task ALoopbackListenerOnThePortEndsTheWaitInTheRoundItAppears()
@@ -48,7 +75,8 @@ public class ReadinessProbeEvidenceTests
         var result = await WaitAsync(watch);
 
         Assert.Equal(Readiness.ListensElsewhere, result.Readiness);
-        Assert.InRange(result.Elapsed, ListenerDiagnosis.WrongPortGrace, TimeSpan.FromSeconds(5));
+        // The first inspection at or after the grace, which comes every 100 ms.
+        Assert.InRange(result.Elapsed, ListenerDiagnosis.WrongPortGrace, ListenerDiagnosis.WrongPortGrace + TimeSpan.FromMilliseconds(150));
         Assert.Contains("not on port 8000", result.Detail);
     }
 
@@ -60,8 +88,10 @@ public class ReadinessProbeEvidenceTests
 
         var result = await WaitAsync(watch);
 
-        // The right listener came in time; what ended this wait was the later traceback.
+        // The right listener came in time (round 4, 0.3 s after the helper); what ended this wait was the
+        // traceback from round 31 on, 3 s in.
         Assert.Equal(Readiness.FatalError, result.Readiness);
+        Assert.InRange(result.Elapsed, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.5));
     }
 
     [Fact]
