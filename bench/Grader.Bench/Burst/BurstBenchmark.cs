@@ -70,6 +70,7 @@ internal static class BurstBenchmark
             var streamsPerClient = plan.Streams / plan.Clients;
             var streamsPerTask = Math.Max(1, (streamsPerClient + perClient - 1) / Math.Max(1, perClient));
             var clock = Stopwatch.StartNew();
+            var cpu = CpuShare.Start(grader.Web, grader.Silo);
             await Task.WhenAll(clients.Select((client, c) => Task.Run(async () =>
             {
                 for (var i = 0; i < perClient; i++)
@@ -101,6 +102,7 @@ internal static class BurstBenchmark
                 }
             })));
             var burstSeconds = clock.Elapsed.TotalSeconds;
+            var cores = cpu.Stop().ToString();
             Console.WriteLine($"[burst] accepted {accepted.Count:N0} in {burstSeconds:0.0} s, {errors.Count} errors; waiting for the verdicts");
             var ids = accepted.Select(a => a.Id).ToList();
             var finished = await WaitFinishedAsync(state, ids.Count, deadline.Token);
@@ -115,7 +117,7 @@ internal static class BurstBenchmark
 
             return
             [
-                BurstRow(plan, accepted.ToList(), errors.ToList(), floor, check, finished, burstSeconds),
+                BurstRow(plan, accepted.ToList(), errors.ToList(), floor, check, finished, burstSeconds, cores),
                 StreamRow(plan, outcomes),
                 MemoryRow(plan, memory.Samples, startMb),
             ];
@@ -154,7 +156,8 @@ internal static class BurstBenchmark
 
     private sealed record OnceCheck(int CompletedOnce, int Lost, int Retried, int NotPassed, string NotPassedWhy, int ReadModelRows, int ReadModelFinished);
 
-    private static GoalResult BurstRow(Plan plan, List<Accepted> accepted, List<string> errors, List<double> floor, OnceCheck check, double finishSeconds, double burstSeconds)
+    private static GoalResult BurstRow(Plan plan, List<Accepted> accepted, List<string> errors, List<double> floor, OnceCheck check, double finishSeconds, double burstSeconds,
+        string cores)
     {
         var ms = accepted.Select(a => a.Ms).ToList();
         var p99 = Percentile(ms, 0.99);
@@ -166,7 +169,7 @@ internal static class BurstBenchmark
         // Every task starts a real container: the grading rate, not the door, decides when the last verdict lands.
         var rate = check.ReadModelFinished / (burstSeconds + finishSeconds);
         var met = errors.Count == 0 && lost == 0 && p99 < 100 && check.CompletedOnce == plan.Tasks;
-        var note = Invariant($"{p99 / Percentile(floor, 0.99):0.0}× the floor. {plan.Tasks:N0} POST /api/tasks from {plan.Clients} signed-in students at once, {Slots} slots, app `correct`, one request per task, readonly database (no clone), after one warm-up submission. Accepted {accepted.Count:N0} in {burstSeconds:0.0} s ({accepted.Count / burstSeconds:0} a second; each client sends its next when its last is answered, so the mean wait is {plan.Clients} ÷ that rate = {plan.Clients * burstSeconds / Math.Max(1, accepted.Count) * 1000:0} ms, and even a mean under 100 ms needs {plan.Clients * 10:N0} accepts a second) (p50 {Percentile(ms, 0.5):0} ms, max {ms.DefaultIfEmpty().Max():0} ms), {errors.Count} errors{(errors.Count > 0 ? " (" + string.Join(", ", errors.GroupBy(e => e).Select(g => $"{g.Key} ×{g.Count()}")) + ")" : "")}, {lost} lost; completed exactly once: {check.CompletedOnce:N0} (attempt > 1: {check.Retried}, not passed: {check.NotPassed}{(check.NotPassed > 0 ? ": " + check.NotPassedWhy : "")}); read model rows {check.ReadModelRows:N0}, finished {check.ReadModelFinished:N0}; {check.ReadModelFinished:N0} of {accepted.Count:N0} had finished {finishSeconds:0} s after the burst ended{(check.ReadModelFinished < accepted.Count ? Invariant($" (the run's deadline; the rest count as not completed: at the {rate:0.00} tasks/s these {Slots} slots graded, all {plan.Tasks:N0} need about {plan.Tasks / rate / 60:0} min)") : "")}. Top 1% of accepts: {before:0} ms of {Mean(slow):0} ms went before the task grain stamped the task (web, session, submission door), the rest after it (task state, queue, response). Floor: a single-row insert, {plan.Tasks:N0} from {plan.Clients} at once through a pool of {FloorPoolSize} connections, p99. (samples: accept ms)");
+        var note = Invariant($"{p99 / Percentile(floor, 0.99):0.0}× the floor. {plan.Tasks:N0} POST /api/tasks from {plan.Clients} signed-in students at once, {Slots} slots, app `correct`, one request per task, readonly database (no clone), after one warm-up submission. Accepted {accepted.Count:N0} in {burstSeconds:0.0} s ({accepted.Count / burstSeconds:0} a second; each client sends its next when its last is answered, so the mean wait is {plan.Clients} ÷ that rate = {plan.Clients * burstSeconds / Math.Max(1, accepted.Count) * 1000:0} ms, and even a mean under 100 ms needs {plan.Clients * 10:N0} accepts a second) (p50 {Percentile(ms, 0.5):0} ms, max {ms.DefaultIfEmpty().Max():0} ms), {errors.Count} errors{(errors.Count > 0 ? " (" + string.Join(", ", errors.GroupBy(e => e).Select(g => $"{g.Key} ×{g.Count()}")) + ")" : "")}, {lost} lost; completed exactly once: {check.CompletedOnce:N0} (attempt > 1: {check.Retried}, not passed: {check.NotPassed}{(check.NotPassed > 0 ? ": " + check.NotPassedWhy : "")}); read model rows {check.ReadModelRows:N0}, finished {check.ReadModelFinished:N0}; {check.ReadModelFinished:N0} of {accepted.Count:N0} had finished {finishSeconds:0} s after the burst ended{(check.ReadModelFinished < accepted.Count ? Invariant($" (the run's deadline; the rest count as not completed: at the {rate:0.00} tasks/s these {Slots} slots graded, all {plan.Tasks:N0} need about {plan.Tasks / rate / 60:0} min)") : "")}. Top 1% of accepts: {before:0} ms of {Mean(slow):0} ms went before the task grain stamped the task (web, session, submission door), the rest after it (task state, queue, response). While the accepts ran, {cores}. Floor: a single-row insert, {plan.Tasks:N0} from {plan.Clients} at once through a pool of {FloorPoolSize} connections, p99. (samples: accept ms)");
         return new GoalResult(IssueGoals.Burst, "0 errors, 0 lost, p99 accept under 100 ms; every task completes once", p99, "ms", Percentile(floor, 0.99), met, note, ms);
     }
 
