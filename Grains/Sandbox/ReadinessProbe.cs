@@ -70,7 +70,8 @@ public sealed class ReadinessProbe(HttpClient http, TimeProvider? time = null)
                 return new ProbeResult(Readiness.Ready, Elapsed(), "ready");
             }
 
-            var pause = delay < timeout - Elapsed() ? delay : timeout - Elapsed();
+            var left = timeout - Elapsed();
+            var pause = delay < left ? delay : left;
             if (pause > TimeSpan.Zero)
             {
                 await Task.Delay(pause, _time, ct);

@@ -98,11 +98,8 @@ internal static partial class PipelineBenchmark
     {
         public static CpuUse Now()
         {
-            // cpu  user nice system idle iowait irq softirq steal ... in clock ticks (USER_HZ, 100 on Linux).
-            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
-                .Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-            var busyTicks = fields.Take(8).Sum() - fields[3] - fields[4];
-            return new CpuUse(busyTicks * 10, Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds, Environment.TickCount64);
+            var (busyTicks, _) = MachineCpu.Read();
+            return new CpuUse(busyTicks * MachineCpu.MsPerTick, Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds, Environment.TickCount64);
         }
 
         public static CpuUse operator -(CpuUse a, CpuUse b) => new(a.MachineMs - b.MachineMs, a.ProcessMs - b.ProcessMs, a.WallMs - b.WallMs);
